@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+// TokenBroker: a price-aware LLM gateway. Layers (dependency direction: down only) are
+// described in docs/ARCHITECTURE.md; BrokerCore is pure and has no dependencies.
+
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "TokenBroker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tokenbrokerd", targets: ["tokenbrokerd"]),
+        .executable(name: "tokenbroker", targets: ["tokenbroker"]),
+        .executable(name: "tokenbroker-mock", targets: ["tokenbroker-mock"]),
+        .library(name: "BrokerCore", targets: ["BrokerCore"]),
+        .library(name: "BrokerStore", targets: ["BrokerStore"]),
+        .library(name: "PriceFeeds", targets: ["PriceFeeds"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure: catalogue, money, requirements, pricing, router. No I/O, time passed in.
+        .target(name: "BrokerCore", swiftSettings: strictSettings),
+        // SQLite catalogue, price history and decision log behind the CatalogueStore protocol.
+        .target(
+            name: "BrokerStore",
+            dependencies: ["BrokerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        // Provider YAML files and the LiteLLM / OpenRouter / price-history importers.
+        .target(
+            name: "PriceFeeds",
+            dependencies: ["BrokerCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "tokenbroker",
+            dependencies: [
+                "BrokerCore", "BrokerStore", "PriceFeeds",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "tokenbrokerd",
+            dependencies: [
+                "BrokerCore", "BrokerStore", "PriceFeeds",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "tokenbroker-mock",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings),
+        .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BrokerStoreTests", dependencies: ["BrokerStore", "PriceFeeds"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "PriceFeedsTests", dependencies: ["PriceFeeds"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,208 @@
+public import Foundation
+
+/// What one OpenAI chat-completions request needs from an offer, read from its body.
+public struct RequestProfile: Sendable, Hashable {
+    /// The request's `model` field: `auto`, a policy, a model id, or `provider/model`.
+    public var model: String
+    public var capabilities: Capabilities
+    public var stream: Bool
+    public var estimatedPromptTokens: Int
+    /// `max_completion_tokens`, else `max_tokens`.
+    public var maxOutputTokens: Int?
+    public var messageCount: Int
+
+    public init(
+        model: String = "auto", capabilities: Capabilities = [], stream: Bool = false,
+        estimatedPromptTokens: Int, maxOutputTokens: Int? = nil, messageCount: Int = 1
+    ) {
+        self.model = model
+        self.capabilities = capabilities
+        self.stream = stream
+        self.estimatedPromptTokens = estimatedPromptTokens
+        self.maxOutputTokens = maxOutputTokens
+        self.messageCount = messageCount
+    }
+
+    /// Reads a chat-completions body. Throws ``RequestError`` naming the field at fault.
+    ///
+    /// ```swift
+    /// let profile = try RequestProfile(chatCompletionsBody: Data(#"{"model":"auto","messages":[{"role":"user","content":"hi"}]}"#.utf8))
+    /// ```
+    public init(chatCompletionsBody body: Data) throws(RequestError) {
+        let request: ChatCompletionsBody
+        do {
+            request = try JSONDecoder().decode(ChatCompletionsBody.self, from: body)
+        } catch let error as DecodingError {
+            throw RequestError(decoding: error)
+        } catch {
+            throw RequestError(field: nil, message: "body is not valid JSON")
+        }
+        try self.init(request)
+    }
+
+    init(_ request: ChatCompletionsBody) throws(RequestError) {
+        guard !request.messages.isEmpty else {
+            throw RequestError(field: "messages", message: "must contain at least one message")
+        }
+        var capabilities: Capabilities = []
+        var tokens = 3  // every reply is primed with a few tokens
+        for message in request.messages {
+            tokens += TokenEstimator.tokensPerMessage
+            switch message.content {
+            case .text(let text): tokens += TokenEstimator.tokens(in: text)
+            case .parts(let parts):
+                for part in parts {
+                    if let text = part.text { tokens += TokenEstimator.tokens(in: text) }
+                    if part.type == "image_url" || part.type == "input_image" {
+                        capabilities.insert(.vision)
+                        tokens += TokenEstimator.tokensPerImage
+                    }
+                }
+            case nil: break
+            }
+            if let calls = message.toolCalls { tokens += calls.estimatedTokens }
+        }
+        if let tools = request.tools, !tools.isEmpty {
+            capabilities.insert(.tools)
+            tokens += tools.reduce(0) { $0 + $1.estimatedTokens }
+        }
+        if let functions = request.functions, !functions.isEmpty {
+            capabilities.insert(.tools)
+            tokens += functions.reduce(0) { $0 + $1.estimatedTokens }
+        }
+        if let format = request.responseFormat {
+            switch format.type {
+            case "json_schema":
+                capabilities.insert(.jsonSchema)
+                tokens += format.jsonSchema?.estimatedTokens ?? 0
+            case "json_object", "text": break
+            default:
+                throw RequestError(
+                    field: "response_format.type", message: "must be text, json_object or json_schema, not \(format.type)")
+            }
+        }
+        if request.reasoningEffort != nil { capabilities.insert(.reasoning) }
+        let stream = request.stream ?? false
+        if stream { capabilities.insert(.streaming) }
+        for (field, value) in [("max_completion_tokens", request.maxCompletionTokens), ("max_tokens", request.maxTokens)] {
+            if let value, value < 1 { throw RequestError(field: field, message: "must be a positive integer") }
+        }
+        self.init(
+            model: request.model ?? "auto", capabilities: capabilities, stream: stream,
+            estimatedPromptTokens: tokens, maxOutputTokens: request.maxCompletionTokens ?? request.maxTokens,
+            messageCount: request.messages.count)
+    }
+}
+
+/// A request body that cannot be routed, and the field at fault (`messages[2].content`).
+public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var field: String?
+    public var message: String
+
+    public init(field: String?, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    init(decoding error: DecodingError) {
+        func path(_ codingPath: [any CodingKey]) -> String? {
+            guard !codingPath.isEmpty else { return nil }
+            return codingPath.reduce(into: "") { text, key in
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self.init(field: path(context.codingPath + [key]), message: "is required")
+        case .typeMismatch(let type, let context):
+            self.init(field: path(context.codingPath), message: "must be \(Self.describe(type))")
+        case .valueNotFound(let type, let context):
+            self.init(field: path(context.codingPath), message: "must be \(Self.describe(type)), not null")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                self.init(field: nil, message: "body is not valid JSON")
+            } else {
+                self.init(field: path(context.codingPath), message: context.debugDescription)
+            }
+        @unknown default:
+            self.init(field: nil, message: "body could not be read")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is Array<Any>.Type: "an array"
+        default: "of another type (\(type))"
+        }
+    }
+
+    public var description: String { field.map { "\($0): \(message)" } ?? message }
+}
+
+/// The parts of a chat-completions body that routing reads; everything else passes through.
+struct ChatCompletionsBody: Decodable {
+    var model: String?
+    var messages: [Message]
+    var tools: [JSONValue]?
+    var functions: [JSONValue]?
+    var responseFormat: ResponseFormat?
+    var stream: Bool?
+    var maxTokens: Int?
+    var maxCompletionTokens: Int?
+    var reasoningEffort: String?
+
+    enum CodingKeys: String, CodingKey {
+        case model, messages, tools, functions, stream
+        case responseFormat = "response_format"
+        case maxTokens = "max_tokens"
+        case maxCompletionTokens = "max_completion_tokens"
+        case reasoningEffort = "reasoning_effort"
+    }
+
+    struct Message: Decodable {
+        var role: String
+        var content: Content?
+        var toolCalls: JSONValue?
+
+        enum CodingKeys: String, CodingKey {
+            case role, content
+            case toolCalls = "tool_calls"
+        }
+    }
+
+    enum Content: Decodable {
+        case text(String)
+        case parts([Part])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self = .text(text)
+            } else {
+                self = .parts(try container.decode([Part].self))
+            }
+        }
+    }
+
+    struct Part: Decodable {
+        var type: String
+        var text: String?
+    }
+
+    struct ResponseFormat: Decodable {
+        var type: String
+        var jsonSchema: JSONValue?
+
+        enum CodingKeys: String, CodingKey {
+            case type
+            case jsonSchema = "json_schema"
+        }
+    }
+}
