@@ -134,13 +134,13 @@ public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Bool.Type: "true or false"
-        case is Array<Any>.Type: "an array"
-        default: "of another type (\(type))"
-        }
+        if type == String.self { return "a string" }
+        if type == Int.self || type == Int64.self { return "an integer" }
+        if type == Bool.self { return "true or false" }
+        let name = String(describing: type)
+        if name.hasPrefix("Array<") { return "an array" }
+        if name.hasPrefix("Dictionary<") { return "an object" }
+        return "an object"
     }
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }

@@ -137,6 +137,7 @@ public final class RoutingTable: Sendable {
 /// The `model` field names no policy, model or offer in the catalogue.
 public struct ResolveError: Error, Sendable, Hashable, CustomStringConvertible {
     public var model: String
+    public init(model: String) { self.model = model }
     public var description: String { "unknown policy, model or offer: \(model)" }
 }
 

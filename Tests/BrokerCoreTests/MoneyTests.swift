@@ -1,0 +1,54 @@
+import BrokerCore
+import Testing
+
+@Suite struct MoneyTests {
+    @Test func parsesDecimalsExactly() {
+        #expect(Money(usd: "2.50")?.femtoUSD == 2_500_000_000_000_000)
+        #expect(Money(usd: "1e-6")?.femtoUSD == 1_000_000_000)
+        #expect(Money(usd: "-0.000000000000001")?.femtoUSD == -1)
+        #expect(Money(usd: "abc") == nil)
+        #expect(Money(usd: "") == nil)
+        #expect(Money(usd: "1.2.3") == nil)
+        #expect(Money(usd: "2e") == nil)
+    }
+
+    @Test func roundsBeyondTheScaleHalfEven() {
+        #expect(ExactDecimal.parse("0.25", scale: 1) == 2)
+        #expect(ExactDecimal.parse("0.35", scale: 1) == 4)
+        #expect(ExactDecimal.parse("0.251", scale: 1) == 3)
+        #expect(ExactDecimal.parse("2.9999900000000002e-06", scale: 15) == 2_999_990_000)
+    }
+
+    @Test func formatsWithoutTrailingZeros() {
+        #expect(Money(usd: "0.0000125")!.decimalString() == "0.0000125")
+        #expect(Money(usd: "10")!.decimalString() == "10")
+        #expect(Money(usd: "-1.5")!.decimalString() == "-1.5")
+        #expect(Money(usd: "0.00125")!.decimalString(places: 4) == "0.0012")
+        #expect(Money(usd: "0.00135")!.decimalString(places: 4) == "0.0014")
+        #expect(Money(usd: "3")!.decimalString(places: 2) == "3.00")
+    }
+
+    @Test func tokenPricesMultiplyExactly() {
+        let perMtok = TokenPrice(usdPerMtok: "2.50")!
+        #expect(perMtok.nanoUSDPerMtok == 2_500_000_000)
+        #expect(TokenPrice(usdPerToken: "2.5e-06") == perMtok)
+        #expect(perMtok.cost(tokens: 1_000_000) == Money(usd: "2.5"))
+        #expect(perMtok.cost(tokens: 1) == Money(usd: "0.0000025"))
+        #expect(TokenPrice(usdPerMtok: "-1") == nil)
+    }
+
+    @Test func unknownZeroAndKnownAreDifferentFacts() {
+        #expect(Price(nanoUSDPerMtok: nil) == .unknown)
+        #expect(Price(nanoUSDPerMtok: 0) == .free)
+        #expect(Price.unknown.cost(tokens: 100) == nil)
+        #expect(Price.free.cost(tokens: 100) == .zero)
+        #expect(Price(nanoUSDPerMtok: 1_000).cost(tokens: 100) == Money(femtoUSD: 100_000))
+    }
+
+    @Test func storesNanoDollarsRoundedHalfEven() {
+        #expect(Money(femtoUSD: 1_500_000).roundedNanoUSD == 2)
+        #expect(Money(femtoUSD: 2_500_000).roundedNanoUSD == 2)
+        #expect(Money(femtoUSD: -1_500_000).roundedNanoUSD == -2)
+        #expect(Money(nanoUSD: 7).femtoUSD == 7_000_000)
+    }
+}
