@@ -1,0 +1,128 @@
+internal import GRDB
+
+extension SQLiteStore {
+    /// Schema migrations, applied in order and recorded in `grdb_migrations`. Never edit a
+    /// shipped migration; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-catalogue-and-decisions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE providers (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        display_name TEXT NOT NULL,
+                        wire_format TEXT NOT NULL,
+                        base_url TEXT NOT NULL,
+                        credentials_kind TEXT NOT NULL,      -- none | env | file
+                        credentials_ref TEXT,                -- a variable name or path, never a secret
+                        region TEXT NOT NULL,
+                        residency TEXT NOT NULL,
+                        retention_days INTEGER,
+                        trains_on_data INTEGER NOT NULL,
+                        max_data_class TEXT NOT NULL,
+                        enabled INTEGER NOT NULL
+                    );
+                    CREATE TABLE models (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        family TEXT NOT NULL,
+                        quality INTEGER,
+                        quality_source TEXT,
+                        capabilities TEXT NOT NULL,          -- comma-separated names
+                        advertised_context INTEGER NOT NULL,
+                        effective_context INTEGER NOT NULL,
+                        max_output INTEGER NOT NULL
+                    );
+                    -- No foreign keys to providers or models: imported offers of hosts the
+                    -- catalogue does not route to are kept for price history and replay.
+                    CREATE TABLE offers (
+                        provider TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        upstream_model TEXT NOT NULL,
+                        context_limit INTEGER,
+                        capabilities TEXT,
+                        enabled INTEGER NOT NULL,
+                        self_hosted TEXT,                    -- JSON hardware cost, for local offers
+                        PRIMARY KEY (provider, model)
+                    );
+                    -- Append-only. Prices in nano-USD per Mtok: NULL unknown, 0 explicitly free.
+                    CREATE TABLE price_versions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        provider TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        effective_at INTEGER NOT NULL,       -- unix seconds
+                        input_nusd INTEGER,
+                        cached_input_nusd INTEGER,
+                        output_nusd INTEGER,
+                        tiers TEXT NOT NULL DEFAULT '[]',    -- JSON long-context tiers
+                        source TEXT NOT NULL,
+                        recorded_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX price_versions_by_offer ON price_versions (provider, model, effective_at);
+                    CREATE INDEX price_versions_by_date ON price_versions (effective_at);
+                    CREATE TABLE policies (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        description TEXT NOT NULL,
+                        min_quality INTEGER,
+                        capabilities TEXT NOT NULL,
+                        data_class TEXT NOT NULL,
+                        allowed_providers TEXT,              -- comma-separated, NULL for any
+                        allowed_regions TEXT,
+                        max_cost_nusd INTEGER,
+                        switching_threshold_bp INTEGER NOT NULL,
+                        cached_prompt_bp INTEGER NOT NULL,
+                        expected_output_tokens INTEGER NOT NULL
+                    );
+                    CREATE TABLE tenants (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE api_keys (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        tenant TEXT NOT NULL REFERENCES tenants(id),
+                        key_hash TEXT NOT NULL UNIQUE,       -- SHA-256 hex; the key itself is never stored
+                        budget_nusd INTEGER,
+                        budget_period TEXT,
+                        policy TEXT,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    CREATE TABLE credits (
+                        provider TEXT PRIMARY KEY NOT NULL,
+                        remaining_nusd INTEGER NOT NULL,
+                        expires_at INTEGER
+                    );
+                    CREATE TABLE decisions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        at_ms INTEGER NOT NULL,
+                        tenant TEXT NOT NULL,
+                        policy TEXT NOT NULL,
+                        stream_key TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        provider TEXT,
+                        model TEXT,
+                        expected_cost_nusd INTEGER,
+                        price_effective_at INTEGER,
+                        prompt_tokens_est INTEGER NOT NULL,
+                        output_tokens_est INTEGER NOT NULL,
+                        candidates TEXT NOT NULL,            -- JSON ["provider/model=cost", …]
+                        exclusions TEXT NOT NULL,            -- JSON {"reason": count}
+                        previous_provider TEXT,
+                        switched INTEGER NOT NULL,
+                        held INTEGER NOT NULL,
+                        attempts TEXT NOT NULL,              -- JSON ["provider/model:outcome", …]
+                        status TEXT NOT NULL,
+                        actual_prompt_tokens INTEGER,
+                        actual_output_tokens INTEGER,
+                        actual_cost_nusd INTEGER,
+                        -- What the switching measures sum: actual cost when known, else expected.
+                        spend_nusd INTEGER NOT NULL,
+                        latency_ms INTEGER
+                    );
+                    CREATE INDEX decisions_by_time ON decisions (at_ms);
+                    CREATE INDEX decisions_by_stream ON decisions (stream_key, at_ms);
+                    CREATE INDEX decisions_by_tenant ON decisions (tenant, at_ms);
+                    """)
+        }
+        return migrator
+    }
+}
