@@ -1,0 +1,194 @@
+import BrokerCore
+public import Foundation
+import Yams
+
+/// A YAML node with the file and field path it came from, so every read can fail with a
+/// message that names the file, the line and the field.
+struct YAMLField {
+    let node: Node
+    let file: String
+    let path: String
+
+    /// Parses a whole file; syntax errors carry libyaml's line and column.
+    static func root(yaml: String, file: String) throws(ProviderFileError) -> YAMLField {
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ProviderFileError(file: file, message: "the file is empty")
+            }
+            return YAMLField(node: node, file: file, path: "")
+        } catch let error as ProviderFileError {
+            throw error
+        } catch let error as YamlError {
+            throw Self.syntaxError(error, file: file)
+        } catch {
+            throw ProviderFileError(file: file, message: "not YAML: \(error)")
+        }
+    }
+
+    private static func syntaxError(_ error: YamlError, file: String) -> ProviderFileError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ProviderFileError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return ProviderFileError(file: file, message: "duplicated keys: \(duplicates.joined(separator: ", "))")
+        default:
+            return ProviderFileError(file: file, message: "YAML syntax: \(error)")
+        }
+    }
+
+    func error(_ message: String) -> ProviderFileError {
+        ProviderFileError(file: file, line: node.mark?.line, column: node.mark?.column, field: path, message: message)
+    }
+
+    private func child(_ node: Node, _ component: String) -> YAMLField {
+        YAMLField(node: node, file: file, path: path.isEmpty ? component : "\(path).\(component)")
+    }
+
+    // MARK: Structure
+
+    func mapping(allowed keys: Set<String>) throws(ProviderFileError) -> Node.Mapping {
+        guard let mapping = node.mapping else { throw error("expected a mapping of fields") }
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error("field names must be text") }
+            if !keys.contains(name) {
+                throw child(value, name).error("unknown field (expected one of: \(keys.sorted().joined(separator: ", ")))")
+            }
+        }
+        return mapping
+    }
+
+    func optional(_ key: String) -> YAMLField? {
+        guard let value = node.mapping?[key] else { return nil }
+        if case .scalar(let scalar) = value, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+            return nil
+        }
+        return child(value, key)
+    }
+
+    func required(_ key: String) throws(ProviderFileError) -> YAMLField {
+        guard let field = optional(key) else {
+            let missing = YAMLField(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+            throw missing.error("required field is missing")
+        }
+        return field
+    }
+
+    func list() throws(ProviderFileError) -> [YAMLField] {
+        guard let sequence = node.sequence else { throw error("expected a list") }
+        return sequence.enumerated().map { index, element in
+            YAMLField(node: element, file: file, path: "\(path)[\(index)]")
+        }
+    }
+
+    // MARK: Scalars
+
+    func string() throws(ProviderFileError) -> String {
+        guard case .scalar(let scalar) = node else { throw error("expected a single value") }
+        return scalar.string
+    }
+
+    func nonEmptyString() throws(ProviderFileError) -> String {
+        let text = try string().trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw error("must not be empty") }
+        return text
+    }
+
+    func int(in range: ClosedRange<Int> = 0...Int.max) throws(ProviderFileError) -> Int {
+        let text = try string().replacingOccurrences(of: "_", with: "")
+        guard let value = Int(text) else { throw error("not a whole number: \"\(text)\"") }
+        guard range.contains(value) else { throw error("\(value) is out of range \(range.lowerBound)…\(range.upperBound)") }
+        return value
+    }
+
+    func bool() throws(ProviderFileError) -> Bool {
+        switch try string().lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        case let other: throw error("expected true or false, not \"\(other)\"")
+        }
+    }
+
+    /// A price in USD per Mtok, read exactly from the text as written.
+    func price() throws(ProviderFileError) -> Price {
+        let text = try string()
+        guard let price = TokenPrice(usdPerMtok: text) else {
+            throw error("not a non-negative decimal number of USD per Mtok: \"\(text)\"")
+        }
+        return Price(nanoUSDPerMtok: price.nanoUSDPerMtok)
+    }
+
+    func money() throws(ProviderFileError) -> Money {
+        let text = try string()
+        guard let money = Money(usd: text), money >= .zero else {
+            throw error("not a non-negative decimal amount of USD: \"\(text)\"")
+        }
+        return money
+    }
+
+    /// A percentage such as `41.5`, as basis points.
+    func basisPoints(max: Int = 10_000) throws(ProviderFileError) -> Int {
+        let text = try string()
+        guard let value = ExactDecimal.parse(text, scale: 2), value >= 0, value <= Int128(max) else {
+            throw error("not a percentage between 0 and \(max / 100): \"\(text)\"")
+        }
+        return Int(value)
+    }
+
+    /// `YYYY-MM-DD` (midnight UTC) or a full ISO 8601 timestamp.
+    func date() throws(ProviderFileError) -> Date {
+        let text = try string()
+        if let date = DateParsing.date(text) { return date }
+        throw error("not a date (YYYY-MM-DD or ISO 8601): \"\(text)\"")
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) throws(ProviderFileError) -> T where T.RawValue == String {
+        let text = try string()
+        guard let value = T(rawValue: text) else {
+            throw error("\"\(text)\" is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    func capabilities() throws(ProviderFileError) -> Capabilities {
+        var result: Capabilities = []
+        for item in try list() {
+            let name = try item.string()
+            guard let capability = Capabilities(names: [name]) else {
+                throw item.error("unknown capability \"\(name)\" (expected: \(Capabilities.named.map(\.name).joined(separator: ", ")))")
+            }
+            result.formUnion(capability)
+        }
+        return result
+    }
+
+    func strings() throws(ProviderFileError) -> [String] {
+        var result: [String] = []
+        for item in try list() { result.append(try item.nonEmptyString()) }
+        return result
+    }
+}
+
+/// Dates as the catalogue files and price files write them.
+public enum DateParsing {
+    /// `YYYY-MM-DD` as midnight UTC, or ISO 8601 with a time and zone.
+    public static func date(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "-")
+        if parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), parts[0].count == 4,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), (1...31).contains(day)
+        {
+            var components = DateComponents()
+            components.year = year
+            components.month = month
+            components.day = day
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            guard let date = calendar.date(from: components),
+                calendar.component(.day, from: date) == day
+            else { return nil }
+            return date
+        }
+        return try? Date(trimmed, strategy: .iso8601)
+    }
+}
