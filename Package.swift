@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "BrokerCore", targets: ["BrokerCore"]),
         .library(name: "BrokerStore", targets: ["BrokerStore"]),
         .library(name: "PriceFeeds", targets: ["PriceFeeds"]),
+        .library(name: "ControlPlane", targets: ["ControlPlane"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -37,12 +38,17 @@ let package = Package(
         // Provider YAML files and the LiteLLM / OpenRouter / price-history importers.
         .target(
             name: "PriceFeeds",
-            dependencies: ["BrokerCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BrokerCore", "BrokerStore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings),
+        // The control plane: CLI-side views and JSON contracts (the socket API comes with the daemon).
+        .target(
+            name: "ControlPlane",
+            dependencies: ["BrokerCore", "BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tokenbroker",
             dependencies: [
-                "BrokerCore", "BrokerStore", "PriceFeeds",
+                "BrokerCore", "BrokerStore", "PriceFeeds", "ControlPlane",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -60,6 +66,9 @@ let package = Package(
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "BrokerStoreTests", dependencies: ["BrokerStore", "PriceFeeds"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PriceFeedsTests", dependencies: ["PriceFeeds"],
