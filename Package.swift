@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "BrokerStore", targets: ["BrokerStore"]),
         .library(name: "PriceFeeds", targets: ["PriceFeeds"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "BrokerFixtures", targets: ["BrokerFixtures"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -63,7 +64,9 @@ let package = Package(
             name: "tokenbroker-mock",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
-        .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
+        // Reproducible synthetic catalogues shared by the tests and the benchmarks.
+        .target(name: "BrokerFixtures", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
+        .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "BrokerStoreTests", dependencies: ["BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),

@@ -1,4 +1,5 @@
 import BrokerCore
+import BrokerFixtures
 import Foundation
 import Testing
 
