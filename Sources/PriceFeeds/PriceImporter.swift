@@ -1,4 +1,5 @@
 public import struct Foundation.Data
+public import struct Foundation.Date
 public import struct Foundation.URL
 
 /// A pure parser from the bytes of one price file to a ``PriceImport``.
@@ -27,5 +28,17 @@ extension PriceImporter {
             throw ImportError(file: source, location: .file, reason: "cannot read: \(error)")
         }
         return try parse(data, source: source)
+    }
+}
+
+extension PriceImportFormat {
+    /// The importer for files of this format, e.g. for a `--format` option.
+    /// - Parameter effectiveAt: when the prices take effect; history files carry their own dates.
+    public func importer(effectiveAt: Date) -> any PriceImporter {
+        switch self {
+        case .litellm: LiteLLMImporter(effectiveAt: effectiveAt)
+        case .openrouter: OpenRouterImporter(effectiveAt: effectiveAt)
+        case .history: PriceHistoryImporter()
+        }
     }
 }
