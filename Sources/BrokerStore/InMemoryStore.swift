@@ -93,14 +93,10 @@ public final class InMemoryStore: CatalogueStore {
             }
             let now = Date()
             for (offer, version) in batch.versions {
-                let same = state.versions.contains {
-                    $0.offer == offer && $0.version.effectiveAt == version.effectiveAt && $0.version.hasSamePrices(as: version)
-                }
-                if same {
-                    report.priceVersionsAlreadyStored += 1
-                } else {
-                    state.append(version, for: offer, recordedAt: now)
+                if state.appendIfChanged(version, for: offer, recordedAt: now) {
                     report.priceVersionsAppended += 1
+                } else {
+                    report.priceVersionsUnchanged += 1
                 }
             }
             return report

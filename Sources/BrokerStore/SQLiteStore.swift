@@ -119,22 +119,10 @@ public final class SQLiteStore: CatalogueStore {
             }
             let now = Date()
             for (offer, version) in batch.versions {
-                let same = try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT EXISTS (SELECT 1 FROM price_versions WHERE provider = ? AND model = ? AND effective_at = ?
-                            AND input_nusd IS ? AND cached_input_nusd IS ? AND output_nusd IS ? AND tiers = ?)
-                        """,
-                    arguments: [
-                        offer.provider, offer.model, StoredForms.seconds(version.effectiveAt), version.input.nanoUSDPerMtok,
-                        version.cachedInput.nanoUSDPerMtok, version.output.nanoUSDPerMtok,
-                        StoredForms.tiers(version.longContextTiers),
-                    ]) ?? false
-                if same {
-                    report.priceVersionsAlreadyStored += 1
-                } else {
-                    try Self.insert(version, for: offer, recordedAt: now, db)
+                if try Self.appendIfChanged(version, for: offer, recordedAt: now, db) {
                     report.priceVersionsAppended += 1
+                } else {
+                    report.priceVersionsUnchanged += 1
                 }
             }
             return report

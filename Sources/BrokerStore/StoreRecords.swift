@@ -43,6 +43,7 @@ public struct SyncReport: Sendable, Hashable {
 }
 
 /// Offers, models and dated price versions from an importer, written in one transaction.
+/// A version is appended only where it changes the price in force at its date.
 public struct PriceBatch: Sendable {
     /// Added only where the store has no model of that id: imported metadata never
     /// overwrites the curated catalogue's quality scores and contexts.
@@ -62,8 +63,9 @@ public struct ImportReport: Sendable, Hashable {
     public var modelsAdded = 0
     public var offersAdded = 0
     public var priceVersionsAppended = 0
-    /// Versions already stored with the same date and prices (re-importing is harmless).
-    public var priceVersionsAlreadyStored = 0
+    /// Versions whose prices equal the version already in force at their date: a snapshot
+    /// that repeats known prices, or a file imported twice, appends nothing.
+    public var priceVersionsUnchanged = 0
 
     public init() {}
 }

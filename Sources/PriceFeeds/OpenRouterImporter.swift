@@ -5,13 +5,17 @@ public import struct Foundation.Date
 /// Reads OpenRouter's model list (`GET https://openrouter.ai/api/v1/models`) into priced
 /// chat offers.
 ///
-/// An id such as `openai/gpt-4o` becomes provider `openai`, model `gpt-4o`; a variant
-/// suffix stays part of the model (`meta-llama/llama-3.3-70b-instruct:free`). Prices are
+/// OpenRouter is the host that sells these offers, so an id such as `openai/gpt-4o` becomes
+/// the offer `openrouter/openai/gpt-4o` (provider `openrouter`, model `openai/gpt-4o`) and
+/// never collides with the direct `openai/gpt-4o`; a variant suffix stays part of the
+/// model (`meta-llama/llama-3.3-70b-instruct:free`). Prices are
 /// strings in USD per token; `"-1"` marks variable pricing (e.g. `openrouter/auto`) and
 /// reads as unknown. Models that produce no text, or have neither a prompt nor a
 /// completion price, are counted in ``PriceImport/skipped``.
 public struct OpenRouterImporter: PriceImporter {
     public static let format = PriceImportFormat.openrouter
+    /// The provider id of every imported offer.
+    public static let provider = "openrouter"
 
     /// The date every imported price version takes effect: the list is a snapshot of now.
     public var effectiveAt: Date
@@ -39,7 +43,8 @@ public struct OpenRouterImporter: PriceImporter {
     }
 
     func offer(id: String, entry: JSONFields, source: String) throws(ImportError) -> EntryOutcome {
-        guard let offerID = OfferID(id) else { return .skipped("id without a vendor prefix") }
+        guard OfferID(id) != nil else { return .skipped("id without a vendor prefix") }
+        let offerID = OfferID(provider: Self.provider, model: id)
         let architecture = try entry.object("architecture")
         if let outputs = try architecture?.strings("output_modalities"), !outputs.contains("text") {
             return .skipped("output " + outputs.joined(separator: "+"))

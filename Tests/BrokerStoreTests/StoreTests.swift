@@ -107,7 +107,14 @@ import Testing
         #expect(first.modelsAdded == 1 && first.offersAdded == 1 && first.priceVersionsAppended == 2)
         let second = try store.importPrices(batch)
         #expect(second.modelsAdded == 0 && second.offersAdded == 0)
-        #expect(second.priceVersionsAppended == 0 && second.priceVersionsAlreadyStored == 2)
+        #expect(second.priceVersionsAppended == 0 && second.priceVersionsUnchanged == 2)
+        // A later snapshot repeating the price in force appends nothing; a changed one does.
+        let snapshot = PriceBatch(models: [], offers: [], versions: [
+            (OfferID(provider: "bedrock", model: "m2"), Self.version(2, 8, at: Self.start + 5 * Self.day)),
+            (OfferID(provider: "acme", model: "m1"), Self.version(3, 16, at: Self.start + 5 * Self.day)),
+        ])
+        let third = try store.importPrices(snapshot)
+        #expect(third.priceVersionsAppended == 1 && third.priceVersionsUnchanged == 1)
         let catalogue = try store.catalogue(at: Self.start + 2 * Self.day)
         #expect(catalogue.models["m1"]?.family == "m")
         #expect(catalogue.offers.first { $0.id == OfferID("acme/m1") }?.offer.upstreamModel == "m1-2026")

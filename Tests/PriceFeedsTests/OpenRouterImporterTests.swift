@@ -16,28 +16,28 @@ import Testing
         let result = try fixture()
         #expect(result.format == .openrouter)
         #expect(result.offers.map(\.id.description) == [
-            "openai/gpt-4o", "anthropic/claude-sonnet-4", "meta-llama/llama-3.3-70b-instruct:free",
-            "google/gemini-2.5-flash-image",
+            "openrouter/openai/gpt-4o", "openrouter/anthropic/claude-sonnet-4",
+            "openrouter/meta-llama/llama-3.3-70b-instruct:free", "openrouter/google/gemini-2.5-flash-image",
         ])
         #expect(result.skipped == ["variable pricing": 1])
     }
 
     @Test func pricesAreStringsPerToken() throws {
-        let offer = try #require(try fixture().offer("openai", "gpt-4o"))
+        let offer = try #require(try fixture().offer("openrouter", "openai/gpt-4o"))
         #expect(offer.price.input == mtok("2.5"))
         #expect(offer.price.output == mtok("10"))
         #expect(offer.price.cachedInput == mtok("1.25"))
         #expect(offer.price.longContextTiers.isEmpty)
         #expect(offer.price.effectiveAt == fetchedAt)
         #expect(offer.price.source == "openrouter_models.json")
-        #expect(offer.model.id == "gpt-4o")
+        #expect(offer.model.id == "openai/gpt-4o")
         #expect(offer.model.capabilities == [.tools, .vision, .jsonSchema, .streaming])
         #expect(offer.model.advertisedContext == 128_000)
         #expect(offer.model.maxOutputTokens == 16_384)
     }
 
     @Test func topProviderLimitsAreTheEffectiveContext() throws {
-        let offer = try #require(try fixture().offer("anthropic", "claude-sonnet-4"))
+        let offer = try #require(try fixture().offer("openrouter", "anthropic/claude-sonnet-4"))
         #expect(offer.model.advertisedContext == 1_000_000)
         #expect(offer.model.effectiveContext == 200_000)
         #expect(offer.model.maxOutputTokens == 64_000)
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func freeVariantHasExplicitZeroPrices() throws {
-        let offer = try #require(try fixture().offer("meta-llama", "llama-3.3-70b-instruct:free"))
+        let offer = try #require(try fixture().offer("openrouter", "meta-llama/llama-3.3-70b-instruct:free"))
         #expect(offer.price.input == .free)
         #expect(offer.price.output == .free)
         #expect(offer.price.cachedInput == .unknown)
