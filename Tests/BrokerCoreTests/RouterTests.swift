@@ -185,7 +185,10 @@ import Testing
     @Test func decisionModeAgreesWithExplainModeOnRandomCatalogues() throws {
         var generator = SplitMix64(seed: 42)
         for round in 0..<40 {
-            let catalogue = SyntheticCatalogue.make(offers: 300, seed: UInt64(round))
+            var catalogue = SyntheticCatalogue.make(offers: 300, seed: UInt64(round))
+            // Thresholds from none to "never switch voluntarily" exercise the hysteresis scan.
+            let threshold = [0, 500, 2_500, 10_000][round % 4]
+            catalogue.policies["sticky"] = Policy(id: "sticky", switchingThresholdBasisPoints: threshold)
             let table = RoutingTable(catalogue: catalogue, at: Fixtures.now)
             for _ in 0..<10 {
                 let prompt = Int(generator.next() % 200_000)
@@ -193,13 +196,20 @@ import Testing
                 let floor = generator.next() % 2 == 0 ? nil : 1_100 + Int(generator.next() % 300)
                 let credits: [String: Money] = generator.next() % 3 == 0 ? ["p3": Money(usd: "0.01")!] : [:]
                 let context = RoutingContext(now: Fixtures.now, previousProvider: "p\(generator.next() % 5)", credits: credits)
-                let profile = Fixtures.profile(prompt: prompt, maxTokens: maxTokens)
+                let profile = Fixtures.profile(model: generator.next() % 2 == 0 ? "auto" : "sticky", prompt: prompt, maxTokens: maxTokens)
                 let overrides = RequestOverrides(minQuality: floor)
                 let fast = try route(profile, overrides: overrides, context: context, detail: .decision(keep: 3), in: table)
                 let full = try route(profile, overrides: overrides, context: context, detail: .explain, in: table)
                 #expect(fast.chosen == full.chosen)
                 #expect(fast.hysteresis == full.hysteresis)
                 #expect(Array(fast.ranked.prefix(3)) == Array(full.ranked.prefix(3)))
+                // The router's own arithmetic agrees with Pricing.cost for every candidate.
+                for candidate in full.ranked {
+                    let index = try #require(table.offerIDs.firstIndex(of: candidate.offer))
+                    let version = try #require(table.priceVersions[index])
+                    let credit = credits[candidate.offer.provider] ?? .zero
+                    #expect(Pricing.cost(of: fast.mix, at: version, credit: credit) == candidate.cost)
+                }
             }
         }
     }

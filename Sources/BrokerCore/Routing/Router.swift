@@ -19,14 +19,18 @@ public enum Router {
     }
 }
 
-/// One decision's working state.
+/// One decision's working state. Offers are handled by index until ``finish()`` so the
+/// scan touches no strings.
 struct RouterScan {
     let query: RoutingQuery
     let table: RoutingTable
+    let rows: [OfferRow]
     let context: RoutingContext
     let keep: Int
     let explain: Bool
     let neededContext: Int
+    let requestedMaxOutput: Int
+    let minQuality: Int32
     let previousProvider: Int32?
     /// Per provider: nil when no run-time or policy restriction applies.
     let providerVerdicts: [ExclusionReason?]?
@@ -35,29 +39,27 @@ struct RouterScan {
 
     var top: [Ranked] = []
     var previousBest: Ranked?
-    var excluded: [Exclusion] = []
+    var excluded: [(index: Int32, reason: ExclusionReason)] = []
     var unrecorded = 0
     var evaluatedFirst: [Int32] = []
 
     struct Ranked {
-        var candidate: Candidate
-        var ordinal: Int32
+        var index: Int32
+        var cost: CostEstimate
+        var quality: Int32
 
-        /// Cheaper first; then higher quality; then `provider/model` order.
+        /// Cheaper first; then higher quality; then `provider/model` order (offers are indexed in that order).
         func precedes(_ other: Ranked) -> Bool {
-            if candidate.cost.effective != other.candidate.cost.effective {
-                return candidate.cost.effective < other.candidate.cost.effective
-            }
-            let lhsQuality = candidate.quality ?? Int.min
-            let rhsQuality = other.candidate.quality ?? Int.min
-            if lhsQuality != rhsQuality { return lhsQuality > rhsQuality }
-            return ordinal < other.ordinal
+            if cost.effective != other.cost.effective { return cost.effective < other.cost.effective }
+            if quality != other.quality { return quality > other.quality }
+            return index < other.index
         }
     }
 
     init(query: RoutingQuery, table: RoutingTable, context: RoutingContext, detail: RoutingDetail) {
         self.query = query
         self.table = table
+        self.rows = table.rows
         self.context = context
         switch detail {
         case .decision(let keep):
@@ -68,6 +70,8 @@ struct RouterScan {
             self.explain = true
         }
         neededContext = query.neededContext
+        requestedMaxOutput = query.requestedMaxOutput ?? 0
+        minQuality = query.minQuality.map { Int32(clamping: $0) } ?? Int32.min
         previousProvider = context.previousProvider.flatMap { table.providerIndex[$0] }
         let policy = query.policy
         if policy.allowedProviders != nil || policy.allowedRegions != nil || !context.disabledProviders.isEmpty {
@@ -89,6 +93,8 @@ struct RouterScan {
             creditByProvider = nil
         }
         openCircuits = context.openCircuits.compactMap { table.offerIndex[$0] }
+        top.reserveCapacity(explain ? 16 : keep + 1)
+        excluded.reserveCapacity(explain ? rows.count : 8)
     }
 
     /// The offers a target limits the choice to, or nil when every offer competes.
@@ -104,9 +110,9 @@ struct RouterScan {
     mutating func run() {
         if explain {
             let restricted = restrictedCandidates.map(Set.init)
-            for index in 0..<Int32(table.rows.count) {
+            for index in 0..<Int32(rows.count) {
                 if let restricted, !restricted.contains(index) {
-                    record(Exclusion(offer: table.offerIDs[Int(index)], reason: .notRequested))
+                    record(index, .notRequested)
                 } else {
                     evaluate(index)
                 }
@@ -117,26 +123,49 @@ struct RouterScan {
             for index in restricted { evaluate(index) }
             return
         }
-        // Offers whose cost the lower bound cannot see (credit makes them cheaper than list)
-        // and the previous provider's offers (needed for hysteresis) are evaluated first.
-        if let previousProvider { evaluatedFirst += table.offersByProvider[Int(previousProvider)] }
+        // Credit makes an offer cheaper than its list price, which the lower bound cannot
+        // see: those providers' offers are evaluated before the scan.
         if let creditByProvider {
-            for (provider, credit) in creditByProvider.enumerated() where credit > .zero && Int32(provider) != previousProvider {
+            for (provider, credit) in creditByProvider.enumerated() where credit > .zero {
                 evaluatedFirst += table.offersByProvider[provider]
             }
+            for index in evaluatedFirst { evaluate(index) }
         }
-        for index in evaluatedFirst { evaluate(index) }
+        scanByLowerBound()
+    }
 
+    /// Walks offers in ascending order of their cost lower bound and stops once no
+    /// remaining offer can enter the kept candidates — or, for hysteresis, be the previous
+    /// provider's best offer at a cost that could still hold the stream.
+    mutating func scanByLowerBound() {
         let rung = table.rungs[table.rung(for: query.mix)]
         let outputTokens = Int128(max(1, query.mix.outputTokens))
         let outputWeight = Int128(rung.outputWeight)
-        for position in rung.order.indices {
-            if top.count >= keep, let worst = top.last,
-                Int128(rung.keys[position]) * outputTokens > worst.candidate.cost.effective.femtoUSD * outputWeight
-            {
-                break
+        let threshold = Int128(query.policy.switchingThresholdBasisPoints)
+        let keys = rung.keys
+        let order = rung.order
+        for position in order.indices {
+            // Every remaining offer costs at least bound / outputWeight (femto-USD).
+            let bound = Int128(keys[position]) * outputTokens
+            var candidatesComplete = false
+            if top.count >= keep, let worst = top.last {
+                candidatesComplete = bound > worst.cost.effective.femtoUSD * outputWeight
             }
-            let index = rung.order[position]
+            let index = order[position]
+            if candidatesComplete {
+                guard let previousProvider, let winner = top.first else { break }
+                // The previous provider's best offer matters only while it could hold the stream:
+                // cost ≤ winner × 10,000 / (10,000 − threshold) (no limit at a threshold of 100%
+                // or more), and below any of its offers already found.
+                var limit: Int128? =
+                    threshold < 10_000 ? winner.cost.effective.femtoUSD * 10_000 * outputWeight / (10_000 - threshold) : nil
+                if let previousBest {
+                    let best = previousBest.cost.effective.femtoUSD * outputWeight
+                    limit = min(limit ?? best, best)
+                }
+                if let limit, bound > limit { break }
+                if rows[Int(index)].provider != previousProvider { continue }
+            }
             if !evaluatedFirst.isEmpty, evaluatedFirst.contains(index) { continue }
             evaluate(index)
         }
@@ -146,19 +175,19 @@ struct RouterScan {
         switch check(index) {
         case .adequate(let ranked):
             insert(ranked)
-            if ranked.candidate.offer.provider == context.previousProvider,
+            if let previousProvider, rows[Int(index)].provider == previousProvider,
                 previousBest.map({ ranked.precedes($0) }) ?? true
             {
                 previousBest = ranked
             }
         case .excluded(let reason):
-            record(Exclusion(offer: table.offerIDs[Int(index)], reason: reason))
+            record(index, reason)
         }
     }
 
-    mutating func record(_ exclusion: Exclusion) {
+    mutating func record(_ index: Int32, _ reason: ExclusionReason) {
         if explain || excluded.count < Router.recordedExclusionLimit {
-            excluded.append(exclusion)
+            excluded.append((index, reason))
         } else {
             unrecorded += 1
         }
@@ -179,61 +208,81 @@ struct RouterScan {
 
     /// The checks in the order ``ExclusionReason`` documents; the first failing one is the reason.
     func check(_ index: Int32) -> Verdict {
-        let row = table.rows[Int(index)]
-        func excluded(_ reason: ExclusionReason) -> Verdict { .excluded(reason) }
-        if !row.enabled { return excluded(.disabled) }
-        if let providerVerdicts, let verdict = providerVerdicts[Int(row.provider)] { return excluded(verdict) }
-        if !openCircuits.isEmpty, openCircuits.contains(index) { return excluded(.circuitOpen) }
+        let row = rows[Int(index)]
+        if !row.enabled { return .excluded(.disabled) }
+        if let providerVerdicts, let verdict = providerVerdicts[Int(row.provider)] { return .excluded(verdict) }
+        if !openCircuits.isEmpty, openCircuits.contains(index) { return .excluded(.circuitOpen) }
         if row.maxDataClass < query.dataClass {
-            return excluded(.dataClass(required: query.dataClass, allowed: row.maxDataClass))
+            return .excluded(.dataClass(required: query.dataClass, allowed: row.maxDataClass))
         }
-        if let floor = query.minQuality, Int(row.quality) < floor {
-            return excluded(.quality(required: floor, actual: row.quality == OfferRow.noQuality ? nil : Int(row.quality)))
+        if row.quality < minQuality {
+            return .excluded(
+                .quality(required: Int(minQuality), actual: row.quality == OfferRow.noQuality ? nil : Int(row.quality)))
         }
-        let missing = query.capabilities.subtracting(row.capabilities)
-        if !missing.isEmpty { return excluded(.capability(missing: missing)) }
+        if !row.capabilities.isSuperset(of: query.capabilities) {
+            return .excluded(.capability(missing: query.capabilities.subtracting(row.capabilities)))
+        }
         if neededContext > Int(row.effectiveContext) {
-            return excluded(.context(needed: neededContext, effective: Int(row.effectiveContext)))
+            return .excluded(.context(needed: neededContext, effective: Int(row.effectiveContext)))
         }
-        if let requested = query.requestedMaxOutput, requested > Int(row.maxOutput) {
-            return excluded(.outputLimit(requested: requested, limit: Int(row.maxOutput)))
+        if requestedMaxOutput > Int(row.maxOutput) {
+            return .excluded(.outputLimit(requested: requestedMaxOutput, limit: Int(row.maxOutput)))
         }
-        let credit = creditByProvider?[Int(row.provider)] ?? .zero
-        guard row.hasKnownPrice, let version = table.priceVersions[Int(index)],
-            let cost = Pricing.cost(of: query.mix, at: version, credit: credit)
-        else { return excluded(.unknownPrice) }
+        guard row.hasKnownPrice, let cost = cost(of: row, index: index) else { return .excluded(.unknownPrice) }
         if let limit = query.maxCost, cost.effective > limit {
-            return excluded(.overBudget(expected: cost.effective, limit: limit))
+            return .excluded(.overBudget(expected: cost.effective, limit: limit))
         }
-        let quality = row.quality == OfferRow.noQuality ? nil : Int(row.quality)
-        let candidate = Candidate(offer: table.offerIDs[Int(index)], cost: cost, quality: quality, priceEffectiveAt: version.effectiveAt)
-        return .adequate(Ranked(candidate: candidate, ordinal: table.ordinals[Int(index)]))
+        return .adequate(Ranked(index: index, cost: cost, quality: row.quality))
+    }
+
+    /// ``Pricing/cost(of:at:credit:)``, from the row's numbers when no long-context tier can apply.
+    func cost(of row: OfferRow, index: Int32) -> CostEstimate? {
+        let credit = creditByProvider?[Int(row.provider)] ?? .zero
+        if row.tiered {
+            guard let version = table.priceVersions[Int(index)] else { return nil }
+            return Pricing.cost(of: query.mix, at: version, credit: credit)
+        }
+        let mix = query.mix
+        let cachedPrice = row.cachedInput >= 0 ? row.cachedInput : row.input
+        let femto =
+            Int128(mix.promptTokens - mix.cachedPromptTokens) * Int128(row.input)
+            + Int128(mix.cachedPromptTokens) * Int128(cachedPrice) + Int128(mix.outputTokens) * Int128(row.output)
+        let list = Money(femtoUSD: femto)
+        return CostEstimate(list: list, effective: list > credit ? list - credit : .zero, tierAboveTokens: nil)
     }
 
     /// Applies the switching threshold and builds the decision.
     func finish() -> Decision {
-        var ranked = top.map(\.candidate)
+        var ranked = top
         var hysteresis = HysteresisOutcome.none
-        if let previous = context.previousProvider, let winner = ranked.first, winner.offer.provider != previous {
+        let previous = context.previousProvider
+        if let previous, let winner = ranked.first, rows[Int(winner.index)].provider != previousProvider {
             if let previousBest {
-                let previousCost = previousBest.candidate.cost.effective.femtoUSD
+                let previousCost = previousBest.cost.effective.femtoUSD
                 let saving = previousCost - winner.cost.effective.femtoUSD
                 let threshold = Int128(query.policy.switchingThresholdBasisPoints)
                 if saving * 10_000 > threshold * previousCost {
                     hysteresis = .switched(from: previous)
                 } else {
                     let savingBasisPoints = previousCost > 0 ? Int(saving * 10_000 / previousCost) : 0
-                    hysteresis = .held(previous: previous, cheaper: winner.offer, savingBasisPoints: savingBasisPoints)
-                    ranked.removeAll { $0.offer == previousBest.candidate.offer }
-                    ranked.insert(previousBest.candidate, at: 0)
+                    hysteresis = .held(
+                        previous: previous, cheaper: table.offerIDs[Int(winner.index)], savingBasisPoints: savingBasisPoints)
+                    ranked.removeAll { $0.index == previousBest.index }
+                    ranked.insert(previousBest, at: 0)
                 }
             } else {
                 hysteresis = .switched(from: previous)
             }
         }
-        let policyName = query.policy.id
+        let candidates = ranked.map { ranked in
+            Candidate(
+                offer: table.offerIDs[Int(ranked.index)], cost: ranked.cost,
+                quality: ranked.quality == OfferRow.noQuality ? nil : Int(ranked.quality),
+                priceEffectiveAt: table.priceVersions[Int(ranked.index)]?.effectiveAt ?? context.now)
+        }
+        let exclusions = excluded.map { Exclusion(offer: table.offerIDs[Int($0.index)], reason: $0.reason) }
         return Decision(
-            policy: policyName, target: query.target, mix: query.mix, ranked: ranked, excluded: excluded,
+            policy: query.policy.id, target: query.target, mix: query.mix, ranked: candidates, excluded: exclusions,
             unrecordedExclusions: unrecorded, hysteresis: hysteresis, decidedAt: context.now)
     }
 }

@@ -22,8 +22,6 @@ public final class RoutingTable: Sendable {
     let offerIndex: [OfferID: Int32]
     let offersByProvider: [[Int32]]
     let offersByModel: [String: [Int32]]
-    /// Position of each offer in `OfferID` order: the last tie-break.
-    let ordinals: [Int32]
     let rungs: [Rung]
 
     struct Rung: Sendable {
@@ -34,6 +32,7 @@ public final class RoutingTable: Sendable {
         var keys: [Int64]
     }
 
+    /// Offers are indexed in `OfferID` order, so the index is also the last tie-break.
     public convenience init(catalogue: Catalogue, at date: Date) {
         self.init(catalogue: catalogue, at: date, ladder: Self.defaultLadder)
     }
@@ -52,7 +51,6 @@ public final class RoutingTable: Sendable {
         self.builtAt = date
         let offers = catalogue.offers.sorted { $0.id < $1.id }
         offerIDs = offers.map(\.id)
-        ordinals = (0..<Int32(offers.count)).map { $0 }
         offerIndex = Dictionary(offerIDs.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
         providerIDs = Array(Set(offers.map(\.id.provider)).union(catalogue.providers.keys)).sorted()
         providerIndex = Dictionary(uniqueKeysWithValues: providerIDs.enumerated().map { ($1, Int32($0)) })
@@ -153,7 +151,8 @@ struct OfferRow: Sendable {
     var effectiveContext: Int32
     var maxOutput: Int32
     var provider: Int32
-    var region: String
+    /// Long-context tiers need the full ``PriceVersion``; offers without them are priced from the row.
+    var tiered: Bool
     var input: Int64
     var cachedInput: Int64
     var output: Int64
@@ -170,7 +169,7 @@ struct OfferRow: Sendable {
         effectiveContext = Int32(clamping: context)
         maxOutput = Int32(clamping: model?.maxOutputTokens ?? 0)
         self.provider = providerNumber
-        region = provider?.region ?? ""
+        tiered = !(price?.longContextTiers.isEmpty ?? true)
         input = price?.input.nanoUSDPerMtok ?? Self.unknown
         cachedInput = price?.cachedInput.nanoUSDPerMtok ?? Self.unknown
         output = price?.output.nanoUSDPerMtok ?? Self.unknown
