@@ -132,6 +132,27 @@ import Testing
         #expect(decision.ranked.map(\.offer.description) == ["c/better", "a/m", "b/m"])
     }
 
+    @Test func manyTiedOffersStillRankByQualityThenName() throws {
+        // 60 offers at three identical price points, including free ones, with shuffled qualities.
+        var offers: [PricedOffer] = []
+        var models: [Model] = []
+        for index in 0..<60 {
+            let name = "m\(String(format: "%02d", (index * 37) % 60))"
+            let quality: Int? = index % 7 == 0 ? nil : 1_200 + (index * 13) % 50
+            models.append(Fixtures.model(name, quality: quality))
+            let price = ["0", "1", "2"][index % 3]
+            offers.append(Fixtures.offer(["a", "b", "c"][index % 3], name, Fixtures.price(price, price)))
+        }
+        let catalogue = Catalogue(
+            providers: [Fixtures.provider("a"), Fixtures.provider("b"), Fixtures.provider("c")], models: models, offers: offers)
+        let table = RoutingTable(catalogue: catalogue, at: Fixtures.now)
+        for keep in [1, 3, 25] {
+            let fast = try route(detail: .decision(keep: keep), in: table)
+            let full = try route(detail: .explain, in: table)
+            #expect(fast.ranked == Array(full.ranked.prefix(keep)))
+        }
+    }
+
     @Test func creditMakesAnOfferFreeUntilItRunsOut() throws {
         let context = RoutingContext(now: Fixtures.now, credits: ["alpha": Money(usd: "1")!])
         let decision = try route(context: context)

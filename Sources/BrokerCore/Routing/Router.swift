@@ -147,11 +147,14 @@ struct RouterScan {
         for position in order.indices {
             // Every remaining offer costs at least bound / outputWeight (femto-USD).
             let bound = Int128(keys[position]) * outputTokens
+            let index = order[position]
             var candidatesComplete = false
             if top.count >= keep, let worst = top.last {
-                candidatesComplete = bound > worst.cost.effective.femtoUSD * outputWeight
+                // Past the worst kept cost nothing can enter; at exactly that cost only an offer
+                // that wins the tie-break, and equal keys come in tie-break order.
+                let worstBound = worst.cost.effective.femtoUSD * outputWeight
+                candidatesComplete = bound > worstBound || (bound == worstBound && !winsTie(index, against: worst))
             }
-            let index = order[position]
             if candidatesComplete {
                 guard let previousProvider, let winner = top.first else { break }
                 // The previous provider's best offer matters only while it could hold the stream:
@@ -169,6 +172,12 @@ struct RouterScan {
             if !evaluatedFirst.isEmpty, evaluatedFirst.contains(index) { continue }
             evaluate(index)
         }
+    }
+
+    /// Whether `index`, at the same cost as `ranked`, would rank before it.
+    func winsTie(_ index: Int32, against ranked: Ranked) -> Bool {
+        let quality = rows[Int(index)].quality
+        return quality != ranked.quality ? quality > ranked.quality : index < ranked.index
     }
 
     mutating func evaluate(_ index: Int32) {

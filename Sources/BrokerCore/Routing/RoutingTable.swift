@@ -83,10 +83,15 @@ public final class RoutingTable: Sendable {
 
     private static func rung(rows: [OfferRow], inputWeight: Int64, outputWeight: Int64) -> Rung {
         let keys: [Int64] = rows.map { $0.key(inputWeight: inputWeight, outputWeight: outputWeight) }
+        // Equal keys in the router's tie-break order (higher quality, then offer order), so a
+        // scan can stop at a tie it cannot win.
         let order: [Int32] = (0..<Int32(rows.count)).sorted { lhs, rhs in
             let left = keys[Int(lhs)]
             let right = keys[Int(rhs)]
-            return left != right ? left < right : lhs < rhs
+            if left != right { return left < right }
+            let leftQuality = rows[Int(lhs)].quality
+            let rightQuality = rows[Int(rhs)].quality
+            return leftQuality != rightQuality ? leftQuality > rightQuality : lhs < rhs
         }
         let sortedKeys: [Int64] = order.map { keys[Int($0)] }
         return Rung(inputWeight: inputWeight, outputWeight: outputWeight, order: order, keys: sortedKeys)
