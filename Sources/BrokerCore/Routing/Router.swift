@@ -94,7 +94,7 @@ struct RouterScan {
         }
         openCircuits = context.openCircuits.compactMap { table.offerIndex[$0] }
         top.reserveCapacity(explain ? 16 : keep + 1)
-        excluded.reserveCapacity(explain ? rows.count : 8)
+        excluded.reserveCapacity(explain ? rows.count : Router.recordedExclusionLimit)
     }
 
     /// The offers a target limits the choice to, or nil when every offer competes.
