@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "BrokerStore", targets: ["BrokerStore"]),
         .library(name: "PriceFeeds", targets: ["PriceFeeds"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "CurlTransport", targets: ["CurlTransport"]),
         .library(name: "BrokerFixtures", targets: ["BrokerFixtures"]),
     ],
     dependencies: [
@@ -36,6 +37,10 @@ let package = Package(
             name: "BrokerStore",
             dependencies: ["BrokerCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
+        // libcurl, through typed wrappers of its variadic functions (Debian: libcurl4-openssl-dev).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Asynchronous HTTP on libcurl's multi interface: upstream providers, feeds, the CLI's socket client.
+        .target(name: "CurlTransport", dependencies: ["CCurl"], swiftSettings: strictSettings),
         // Provider YAML files and the LiteLLM / OpenRouter / price-history importers.
         .target(
             name: "PriceFeeds",
@@ -70,6 +75,7 @@ let package = Package(
         .testTarget(
             name: "BrokerStoreTests", dependencies: ["BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore"],
             swiftSettings: strictSettings),

@@ -1,0 +1,183 @@
+public import Foundation
+import CCurl
+import Synchronization
+
+/// An asynchronous HTTP client on libcurl's multi interface.
+///
+/// One transport thread owns a `curl_multi` handle and runs `curl_multi_poll`; callers on
+/// any thread hand it work through a lock-protected queue and wake it with
+/// `curl_multi_wakeup`. Connections are reused across requests, HTTP/2 is multiplexed
+/// where the server offers it, and TLS is verified.
+///
+/// ```swift
+/// let transport = try CurlTransport()
+/// let response = try await transport.send(HTTPRequest(method: "POST", url: url, body: .bytes(body)))
+/// for try await chunk in response.body { … }   // stop early and the transfer is cancelled
+/// ```
+public final class CurlTransport: Sendable {
+    public struct Configuration: Sendable {
+        /// Connections kept open per host for reuse.
+        public var maxConnectionsPerHost: Int
+        /// Connections kept in the cache in all.
+        public var maxCachedConnections: Int
+        /// Verify server certificates and names (never turn off outside tests).
+        public var verifyTLS: Bool
+
+        public init(maxConnectionsPerHost: Int = 64, maxCachedConnections: Int = 256, verifyTLS: Bool = true) {
+            self.maxConnectionsPerHost = maxConnectionsPerHost
+            self.maxCachedConnections = maxCachedConnections
+            self.verifyTLS = verifyTLS
+        }
+    }
+
+    let state: TransportState
+    private let stopped = Mutex(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(configuration: Configuration = .init()) throws {
+        _ = CurlGlobal.initialized
+        guard let handle = curl_multi_init() else {
+            throw TransportError(kind: .other, message: "curl_multi_init failed")
+        }
+        tb_multi_setopt_long(handle, CURLMOPT_PIPELINING, TB_CURLPIPE_MULTIPLEX)
+        tb_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
+        tb_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, configuration.maxCachedConnections)
+        state = TransportState(multi: MultiHandle(pointer: handle), configuration: configuration)
+        // The loop owns the multi handle from here on and cleans it up when it ends.
+        let loop = TransportLoop(state: state)
+        let thread = Thread { [finished] in
+            loop.run()
+            finished.signal()
+        }
+        thread.name = "tokenbroker-curl"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    deinit {
+        shutdown()
+    }
+
+    /// Sends a request and returns once the status and headers have arrived; the body
+    /// follows as `response.body`. Cancelling the calling task cancels the transfer.
+    public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        let state = self.state
+        let id = state.nextID()
+        let (body, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { state.enqueue(.cancel(id)) }
+        }
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (head: CheckedContinuation<HTTPResponse, any Error>) in
+                    let transfer = Transfer(id: id, request: request, head: head, body: body, continuation: continuation)
+                    if !state.enqueue(.start(transfer)) {
+                        transfer.complete(with: TransportError(kind: .shutdown, message: "the transport is shut down"))
+                    }
+                }
+            } onCancel: {
+                state.enqueue(.cancel(id))
+            }
+        } catch let error as TransportError {
+            throw error
+        } catch {
+            throw TransportError(kind: .other, message: "\(error)")
+        }
+    }
+
+    /// Sends a request and collects the whole response body.
+    public func data(for request: HTTPRequest) async throws -> (response: HTTPResponse, body: Data) {
+        let response = try await send(request)
+        return (response, try await response.collectBody())
+    }
+
+    /// Stops the transport thread; transfers in flight fail with `.shutdown`. Idempotent.
+    public func shutdown() {
+        let first = stopped.withLock { stopped -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        state.requestShutdown()
+        if Thread.current.name != "tokenbroker-curl" { finished.wait() }
+    }
+}
+
+/// What callers and the transport thread share: the multi handle (for `curl_multi_wakeup`)
+/// and the command queue.
+final class TransportState: Sendable {
+    enum Command: Sendable {
+        case start(Transfer)
+        case cancel(UInt64)
+        case upload(UInt64, Data)
+        case uploadEnd(UInt64)
+    }
+
+    struct Queue {
+        var commands: [Command] = []
+        var nextID: UInt64 = 1
+        var shutdown = false
+    }
+
+    let multi: MultiHandle
+    let configuration: CurlTransport.Configuration
+    let queue = Mutex(Queue())
+
+    init(multi: MultiHandle, configuration: CurlTransport.Configuration) {
+        self.multi = multi
+        self.configuration = configuration
+    }
+
+    func nextID() -> UInt64 {
+        queue.withLock { queue in
+            defer { queue.nextID += 1 }
+            return queue.nextID
+        }
+    }
+
+    /// Queues a command and wakes the transport thread; false once shut down.
+    @discardableResult
+    func enqueue(_ command: Command) -> Bool {
+        let accepted = queue.withLock { queue -> Bool in
+            guard !queue.shutdown else { return false }
+            queue.commands.append(command)
+            return true
+        }
+        if accepted { curl_multi_wakeup(multi.pointer) }
+        return accepted
+    }
+
+    func requestShutdown() {
+        queue.withLock { $0.shutdown = true }
+        curl_multi_wakeup(multi.pointer)
+    }
+
+    /// Takes the queued commands, and whether shutdown was asked for.
+    func takeCommands() -> (commands: [Command], shutdown: Bool) {
+        queue.withLock { queue in
+            defer { queue.commands.removeAll(keepingCapacity: true) }
+            return (queue.commands, queue.shutdown)
+        }
+    }
+
+    /// Feeds a streamed request body to its transfer from a task of its own.
+    func pumpUpload(_ stream: AsyncStream<Data>, id: UInt64) {
+        Task {
+            for await chunk in stream where !chunk.isEmpty {
+                guard enqueue(.upload(id, chunk)) else { return }
+            }
+            enqueue(.uploadEnd(id))
+        }
+    }
+}
+
+/// The multi handle, shared between the transport thread and callers of `curl_multi_wakeup`
+/// (the one multi function libcurl allows from any thread).
+struct MultiHandle: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+}
+
+enum CurlGlobal {
+    /// `curl_global_init` must run once before any other libcurl call.
+    static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+}
