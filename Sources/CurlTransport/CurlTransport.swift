@@ -117,6 +117,7 @@ final class TransportState: Sendable {
         var commands: [Command] = []
         var nextID: UInt64 = 1
         var shutdown = false
+        var closed = false
     }
 
     let multi: MultiHandle
@@ -136,20 +137,29 @@ final class TransportState: Sendable {
     }
 
     /// Queues a command and wakes the transport thread; false once shut down.
+    ///
+    /// The wake-up happens under the lock so it can never reach a multi handle the thread
+    /// has already cleaned up (see ``close()``).
     @discardableResult
     func enqueue(_ command: Command) -> Bool {
-        let accepted = queue.withLock { queue -> Bool in
+        queue.withLock { queue -> Bool in
             guard !queue.shutdown else { return false }
             queue.commands.append(command)
+            curl_multi_wakeup(multi.pointer)
             return true
         }
-        if accepted { curl_multi_wakeup(multi.pointer) }
-        return accepted
     }
 
     func requestShutdown() {
-        queue.withLock { $0.shutdown = true }
-        curl_multi_wakeup(multi.pointer)
+        queue.withLock { queue in
+            queue.shutdown = true
+            if !queue.closed { curl_multi_wakeup(multi.pointer) }
+        }
+    }
+
+    /// The transport thread is done with the multi handle: no wake-up may touch it after this.
+    func close() {
+        queue.withLock { $0.closed = true }
     }
 
     /// Takes the queued commands, and whether shutdown was asked for.

@@ -31,6 +31,7 @@ final class TransportLoop: @unchecked Sendable {
             finish(transfer, error: TransportError(kind: .shutdown, message: "the transport was shut down"))
         }
         active.removeAll()
+        state.close()
         curl_multi_cleanup(multi)
     }
 
