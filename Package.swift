@@ -69,15 +69,15 @@ let package = Package(
             name: "tokenbroker-mock",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
-        // Reproducible synthetic catalogues shared by the tests and the benchmarks.
+        // Test support shared by tests and benchmarks: synthetic catalogues, child processes.
         .target(name: "BrokerFixtures", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "BrokerStoreTests", dependencies: ["BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),
-        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport"], swiftSettings: strictSettings),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore"],
+            name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore", "BrokerFixtures"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PriceFeedsTests", dependencies: ["PriceFeeds"],

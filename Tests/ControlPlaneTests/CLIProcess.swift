@@ -1,3 +1,4 @@
+import BrokerFixtures
 import Foundation
 
 /// Runs the real `tokenbroker` binary as a child process, as an operator would.
@@ -8,22 +9,12 @@ struct CLIProcess {
         var stderr: String
     }
 
-    /// The directory holding the built executables: the test bundle sits beside them.
-    static let binDirectory: URL = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            if FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("tokenbroker").path) { return directory }
-            directory.deleteLastPathComponent()
-        }
-        return Bundle.main.bundleURL.deletingLastPathComponent()
-    }()
-
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent("tokenbroker")
+        process.executableURL = BuiltProducts.executable("tokenbroker")
         process.arguments = arguments
         process.currentDirectoryURL = repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
