@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "PriceFeeds", targets: ["PriceFeeds"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "BrokerFixtures", targets: ["BrokerFixtures"]),
+        .library(name: "ProviderAdapters", targets: ["ProviderAdapters"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -46,6 +47,8 @@ let package = Package(
             name: "ControlPlane",
             dependencies: ["BrokerCore", "BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),
+        // Wire formats: OpenAI-compatible, Anthropic Messages, Gemini; pure encode/decode, no I/O.
+        .target(name: "ProviderAdapters", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
         .executableTarget(
             name: "tokenbroker",
             dependencies: [
@@ -75,6 +78,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "PriceFeedsTests", dependencies: ["PriceFeeds"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ProviderAdaptersTests", dependencies: ["ProviderAdapters", "BrokerCore"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
     ],
