@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "CurlTransport", targets: ["CurlTransport"]),
         .library(name: "BrokerFixtures", targets: ["BrokerFixtures"]),
+        .library(name: "ProviderAdapters", targets: ["ProviderAdapters"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -51,6 +52,8 @@ let package = Package(
             name: "ControlPlane",
             dependencies: ["BrokerCore", "BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),
+        // Wire formats: OpenAI-compatible, Anthropic Messages, Gemini; pure encode/decode, no I/O.
+        .target(name: "ProviderAdapters", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
         .executableTarget(
             name: "tokenbroker",
             dependencies: [
@@ -81,6 +84,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "PriceFeedsTests", dependencies: ["PriceFeeds"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ProviderAdaptersTests", dependencies: ["ProviderAdapters", "BrokerCore"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
     ],
