@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "CurlTransport", targets: ["CurlTransport"]),
         .library(name: "BrokerFixtures", targets: ["BrokerFixtures"]),
         .library(name: "ProviderAdapters", targets: ["ProviderAdapters"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -54,6 +55,10 @@ let package = Package(
             swiftSettings: strictSettings),
         // Wire formats: OpenAI-compatible, Anthropic Messages, Gemini; pure encode/decode, no I/O.
         .target(name: "ProviderAdapters", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
+        // The gateway: calls providers through adapters and the transport (the HTTP front comes with the daemon).
+        .target(
+            name: "Gateway", dependencies: ["BrokerCore", "BrokerStore", "CurlTransport", "ProviderAdapters"],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "tokenbroker",
             dependencies: [
@@ -77,6 +82,9 @@ let package = Package(
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "BrokerStoreTests", dependencies: ["BrokerStore", "PriceFeeds"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayTests", dependencies: ["Gateway", "CurlTransport", "ProviderAdapters", "BrokerFixtures"],
             swiftSettings: strictSettings),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(
