@@ -22,11 +22,15 @@ let package = Package(
         .library(name: "PriceFeeds", targets: ["PriceFeeds"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "BrokerFixtures", targets: ["BrokerFixtures"]),
+        .library(name: "MockProvider", targets: ["MockProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // traits: [] keeps Hummingbird's optional transports (TLS, HTTP/2) out of the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure: catalogue, money, requirements, pricing, router. No I/O, time passed in.
@@ -60,9 +64,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
+        // The mock upstream provider (OpenAI, Anthropic, Gemini wire formats) for tests,
+        // demos and benchmarks. It shares no code with the product on purpose: it stands in
+        // for the providers, so it must not inherit the gateway's reading of their formats.
+        .target(
+            name: "MockProvider",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "tokenbroker-mock",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MockProvider",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings),
         // Reproducible synthetic catalogues shared by the tests and the benchmarks.
         .target(name: "BrokerFixtures", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
@@ -76,6 +95,15 @@ let package = Package(
         .testTarget(
             name: "PriceFeedsTests", dependencies: ["PriceFeeds"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MockProviderTests",
+            dependencies: [
+                "MockProvider",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
