@@ -79,9 +79,9 @@ public struct MockConfiguration: Sendable, Equatable, Decodable {
             if json {
                 return try JSONDecoder().decode(MockConfiguration.self, from: data)
             }
-            let text = String(decoding: data, as: UTF8.self)
-            if text.allSatisfy(\.isWhitespace) { return MockConfiguration() }
-            return try YAMLDecoder().decode(MockConfiguration.self, from: text)
+            // An empty file (or one of comments only) has no node: the defaults.
+            guard let node = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) else { return MockConfiguration() }
+            return try YAMLDecoder().decode(MockConfiguration.self, from: node)
         } catch let error as BehaviourError {
             throw MockConfigurationError(path: path, message: error.description)
         } catch let error as DecodingError {

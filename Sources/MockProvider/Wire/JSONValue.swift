@@ -1,6 +1,7 @@
 import Foundation
 
-/// A JSON value whose objects keep their keys in the order they were written.
+/// A JSON value whose objects keep their keys in the order they were written (equality
+/// ignores the order).
 ///
 /// The mock builds every response body from these so that each field, including the
 /// explicit `null`s the providers send (`"finish_reason": null`, `"usage": null`), appears
@@ -28,7 +29,8 @@ public enum JSONValue: Sendable, Equatable {
         case (.double(let a), .double(let b)): a == b
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        // Objects are equal whatever their key order, as JSON objects are.
+        case (.object(let a), .object(let b)): a.count == b.count && a.allSatisfy { key, value in b.first { $0.0 == key }?.1 == value }
         default: false
         }
     }
