@@ -123,6 +123,12 @@ struct BehaviourTests {
             try MockConfiguration.parse(Data("models:\n  x:\n    tokens_per_second: fast\n".utf8), json: false)
         }
         #expect(throws: MockConfigurationError.self) { try MockConfiguration.load(path: "/nonexistent/mock.yaml") }
+        do {
+            _ = try MockConfiguration.parse(Data("models:\n  gpt-4o:\n    error_rate: 2\n".utf8), json: false, path: "mock.yaml")
+            Issue.record("accepted an error rate of 2")
+        } catch let error as MockConfigurationError {
+            #expect(error.description == "mock.yaml: models.gpt-4o.error_rate: must be between 0 and 1")
+        }
     }
 
     @Test func pacingPutsTheFirstTokenAtTheLatencyAndSpacesTheRest() {

@@ -157,6 +157,19 @@ struct OpenAIFormatTests {
         }
     }
 
+    @Test func hostileBodiesGetAnswersNotCrashes() async throws {
+        try await withMock { client, _ in
+            let nesting = String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+            let deep = #"{"model":"x","messages":[{"role":"user","content":"# + nesting + "}]}"
+            #expect(try await client.post(path, deep).status == .badRequest)
+            let negative = try await client.post(path, openAIBody(extra: #","max_tokens":-5"#)).json()
+            #expect(negative["usage"]?["completion_tokens"] == 0)
+            #expect(negative["choices"]?[0]?["message"]?["content"] == "")
+            let huge = try await client.post(path, openAIBody(extra: #","max_tokens":1e400"#))
+            #expect(huge.status == .badRequest)
+        }
+    }
+
     @Test func requiredKeyIsCheckedAsABearerToken() async throws {
         try await withMock(configuration(apiKey: "sk-mock")) { client, _ in
             let missing = try await client.post(path, openAIBody())

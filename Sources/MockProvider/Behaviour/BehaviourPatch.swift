@@ -38,6 +38,16 @@ public struct BehaviourPatch: Sendable, Equatable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
+        // Errors name the field by its whole path, e.g. `models.gpt-4o.error_rate`.
+        let prefix = decoder.codingPath.map { $0.stringValue + "." }.joined()
+        do {
+            try self.init(decoding: decoder)
+        } catch let error as BehaviourError {
+            throw BehaviourError(field: prefix + error.field, message: error.message)
+        }
+    }
+
+    private init(decoding decoder: any Decoder) throws {
         let any = try decoder.container(keyedBy: AnyKey.self)
         if let unknown = any.allKeys.first(where: { Key(rawValue: $0.stringValue) == nil }) {
             let known = Key.allCases.map(\.rawValue).joined(separator: ", ")
@@ -76,14 +86,14 @@ public struct BehaviourPatch: Sendable, Equatable, Decodable {
         func check(_ ok: Bool, _ key: Key, _ message: String) throws(BehaviourError) {
             if !ok { throw BehaviourError(field: key.rawValue, message: message) }
         }
-        try check((firstTokenLatencyMilliseconds ?? 0) >= 0, .firstTokenLatencyMilliseconds, "must be 0 or more")
+        try check((0...86_400_000).contains(firstTokenLatencyMilliseconds ?? 0), .firstTokenLatencyMilliseconds, "must be between 0 and 86,400,000 (a day)")
         let speed = tokensPerSecond ?? 0
-        try check(speed >= 0 && speed.isFinite, .tokensPerSecond, "must be 0 (unpaced) or more")
+        try check(speed == 0 || (0.001...1e9).contains(speed), .tokensPerSecond, "must be 0 (unpaced) or between 0.001 and 1e9")
         try check((0...10_000_000).contains(responseTokens ?? 0), .responseTokens, "must be between 0 and 10,000,000")
         try check((tokensPerEvent ?? 1) >= 1, .tokensPerEvent, "must be 1 or more")
         let rate = (errorRate ?? nil) ?? 0
         try check(rate >= 0 && rate <= 1, .errorRate, "must be between 0 and 1")
-        try check((retryAfterSeconds ?? 0) >= 0, .retryAfterSeconds, "must be 0 or more")
+        try check((0...86_400).contains(retryAfterSeconds ?? 0), .retryAfterSeconds, "must be between 0 and 86,400")
         try check(((cutAfterEvents ?? nil) ?? 0) >= 0, .cutAfterEvents, "must be 0 or more")
     }
 
