@@ -25,11 +25,16 @@ let package = Package(
         .library(name: "BrokerFixtures", targets: ["BrokerFixtures"]),
         .library(name: "ProviderAdapters", targets: ["ProviderAdapters"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "MockProvider", targets: ["MockProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // traits: [] keeps Hummingbird's optional transports (TLS, HTTP/2) out of the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure: catalogue, money, requirements, pricing, router. No I/O, time passed in.
@@ -73,9 +78,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
+        // The mock upstream provider (OpenAI, Anthropic, Gemini wire formats) for tests,
+        // demos and benchmarks. It shares no code with the product on purpose: it stands in
+        // for the providers, so it must not inherit the gateway's reading of their formats.
+        .target(
+            name: "MockProvider",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "tokenbroker-mock",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MockProvider",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings),
         // Test support shared by tests and benchmarks: synthetic catalogues, child processes.
         .target(name: "BrokerFixtures", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
@@ -97,6 +118,16 @@ let package = Package(
         .testTarget(
             name: "ProviderAdaptersTests", dependencies: ["ProviderAdapters", "BrokerCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MockProviderTests",
+            dependencies: [
+                "MockProvider",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

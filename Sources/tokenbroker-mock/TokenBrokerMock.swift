@@ -1,15 +1,59 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
+import MockProvider
 
-/// `tokenbroker-mock`: the mock upstream provider (OpenAI, Anthropic and Gemini wire
-/// formats) is built by the upstream issue; this build only reserves the command.
+/// `tokenbroker-mock`: a stand-in for the OpenAI, Anthropic and Gemini APIs on one port, with
+/// per-model latency, speed, length, errors, cuts and hangs (see docs/mock.md).
 @main
-struct TokenBrokerMock: ParsableCommand {
+struct TokenBrokerMock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tokenbroker-mock", abstract: "Mock LLM provider for tests and benchmarks (not in this build yet).")
+        commandName: "tokenbroker-mock",
+        abstract: "Mock LLM provider (OpenAI, Anthropic and Gemini wire formats) for tests, demos and benchmarks.",
+        discussion: """
+            Prints 'tokenbroker-mock listening on ADDRESS' once it accepts connections, with the
+            real port when --listen asks for port 0. Change behaviour at run time with
+            PUT /_mock/models/{model}; see docs/mock.md.
+            """)
 
-    func run() throws {
-        FileHandle.standardError.write(Data("tokenbroker-mock: the mock provider is not part of this build yet\n".utf8))
-        throw ExitCode.failure
+    @Option(help: "HOST:PORT to listen on (port 0 picks a free port), or unix:/path.sock.")
+    var listen = "127.0.0.1:9100"
+
+    @Option(help: "Behaviour configuration: YAML, or JSON when the name ends in .json.")
+    var config: String?
+
+    func validate() throws {
+        do {
+            _ = try ListenAddress(parsing: listen)
+        } catch {
+            throw ValidationError("--listen: \(error)")
+        }
+    }
+
+    func run() async throws {
+        let address = try ListenAddress(parsing: listen)
+        let configuration: MockConfiguration
+        do {
+            configuration = try config.map(MockConfiguration.load(path:)) ?? MockConfiguration()
+        } catch {
+            FileHandle.standardError.write(Data("tokenbroker-mock: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        if case .unix(let path) = address {
+            removeStaleSocket(path)
+        }
+        let app = buildMockApplication(state: MockState(configuration: configuration), address: address.bindAddress) { channel in
+            // One line on stdout, flushed at once: scripts and tests wait for it.
+            FileHandle.standardOutput.write(Data("tokenbroker-mock listening on \(ListenAddress.describe(channel.localAddress))\n".utf8))
+        }
+        try await app.runService()
+    }
+
+    /// A socket file left by an earlier run would make the bind fail; anything else at the path is kept.
+    private func removeStaleSocket(_ path: String) {
+        let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+        if type == .typeSocket {
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 }
