@@ -28,9 +28,12 @@ public final class ChildProcess: Sendable {
         process.executableURL = executable
         process.arguments = arguments
         let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        // Not our own stderr: a child holding it open would keep `swift test` waiting after we exit.
+        process.standardError = errors
         try process.run()
+        Self.forward(errors.fileHandleForReading, to: FileHandle.standardError)
         self.process = process
         let found = Mutex<String?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -58,6 +61,16 @@ public final class ChildProcess: Sendable {
             throw ChildProcessError(message: "\(executable.lastPathComponent) did not print \"\(readyMarker)\" within \(timeout)")
         }
         readyLine = line
+    }
+
+    private static func forward(_ source: FileHandle, to target: FileHandle) {
+        Thread.detachNewThread {
+            while true {
+                let chunk = source.availableData
+                if chunk.isEmpty { return }
+                target.write(chunk)
+            }
+        }
     }
 
     /// The last whitespace-separated word of the ready line (an address).
@@ -96,7 +109,8 @@ public final class MockProviderProcess: Sendable {
 
     public init(arguments: [String] = []) throws {
         child = try ChildProcess(
-            executable: BuiltProducts.executable("tokenbroker-mock"), arguments: ["--listen", "127.0.0.1:0"] + arguments,
+            executable: BuiltProducts.executable("tokenbroker-mock"),
+            arguments: ["--listen", "127.0.0.1:0", "--exit-with-parent"] + arguments,
             readyMarker: "listening on")
         baseURL = "http://" + child.announcedAddress
     }

@@ -63,17 +63,22 @@ public final class CurlTransport: Sendable {
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let state = self.state
         let id = state.nextID()
-        let (body, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        // Dropping the stream unread, or leaving its iterator early, cancels the transfer.
         continuation.onTermination = { termination in
             if case .cancelled = termination { state.enqueue(.cancel(id)) }
         }
+        let body = ResponseBody(stream: stream) { state.enqueue(.cancel(id)) }
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (head: CheckedContinuation<HTTPResponse, any Error>) in
                     let transfer = Transfer(id: id, request: request, head: head, body: body, continuation: continuation)
-                    if !state.enqueue(.start(transfer)) {
+                    guard state.enqueue(.start(transfer)) else {
                         transfer.complete(with: TransportError(kind: .shutdown, message: "the transport is shut down"))
+                        return
                     }
+                    // Cancelled before the start was queued: onCancel's cancel found nothing to cancel.
+                    if Task.isCancelled { state.enqueue(.cancel(id)) }
                 }
             } onCancel: {
                 state.enqueue(.cancel(id))

@@ -41,7 +41,7 @@ public struct HTTPResponse: Sendable {
     /// In the order received; names as sent (compare case-insensitively, see ``header(_:)``).
     public var headers: [(name: String, value: String)]
     /// Body chunks as they arrive. Stop iterating (or drop it) and the transfer is cancelled at once.
-    public var body: AsyncThrowingStream<Data, any Error>
+    public var body: ResponseBody
 
     /// The first header of that name, compared case-insensitively.
     public func header(_ name: String) -> String? {
@@ -58,3 +58,52 @@ public struct HTTPResponse: Sendable {
         return data
     }
 }
+
+/// A response body as it arrives. Iterate it at most once; when the iterator goes away before
+/// the end (the loop breaks, the task is cancelled), the transfer is cancelled at once.
+public struct ResponseBody: AsyncSequence, Sendable {
+    public typealias Element = Data
+
+    let stream: AsyncThrowingStream<Data, any Error>
+    let cancel: @Sendable () -> Void
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: stream.makeAsyncIterator(), token: CancelToken(cancel))
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<Data, any Error>.Iterator
+        let token: CancelToken
+
+        public mutating func next() async throws -> Data? {
+            do {
+                let chunk = try await base.next()
+                if chunk == nil { token.disarm() }
+                return chunk
+            } catch {
+                token.disarm()
+                throw error
+            }
+        }
+    }
+}
+
+/// Cancels a transfer when the last copy of its body's iterator is dropped before the end.
+final class CancelToken: Sendable {
+    private let action: @Sendable () -> Void
+    private let armed = Atomic<Bool>(true)
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        self.action = action
+    }
+
+    func disarm() {
+        armed.store(false, ordering: .relaxed)
+    }
+
+    deinit {
+        if armed.load(ordering: .relaxed) { action() }
+    }
+}
+
+import Synchronization

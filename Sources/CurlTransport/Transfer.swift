@@ -9,7 +9,7 @@ final class Transfer: @unchecked Sendable {
     let request: HTTPRequest
     let body: AsyncThrowingStream<Data, any Error>.Continuation
     private var head: CheckedContinuation<HTTPResponse, any Error>?
-    private let bodyStream: AsyncThrowingStream<Data, any Error>
+    private let bodyStream: ResponseBody
 
     var easy: UnsafeMutableRawPointer?
     /// libcurl writes its detailed error message here (`CURLOPT_ERRORBUFFER`).
@@ -39,7 +39,7 @@ final class Transfer: @unchecked Sendable {
 
     init(
         id: UInt64, request: HTTPRequest, head: CheckedContinuation<HTTPResponse, any Error>,
-        body: AsyncThrowingStream<Data, any Error>, continuation: AsyncThrowingStream<Data, any Error>.Continuation
+        body: ResponseBody, continuation: AsyncThrowingStream<Data, any Error>.Continuation
     ) {
         self.id = id
         self.request = request

@@ -7,8 +7,6 @@ import Foundation
 final class TransportLoop: @unchecked Sendable {
     let state: TransportState
     var active: [UInt64: Transfer] = [:]
-    /// Cancellations that arrived before their start (a task cancelled before it sent).
-    var earlyCancels: Set<UInt64> = []
 
     init(state: TransportState) {
         self.state = state
@@ -38,16 +36,11 @@ final class TransportLoop: @unchecked Sendable {
     func handle(_ command: TransportState.Command) {
         switch command {
         case .start(let transfer):
-            if earlyCancels.remove(transfer.id) != nil {
-                transfer.complete(with: TransportError(kind: .cancelled, message: "cancelled before it was sent"))
-                return
-            }
             start(transfer)
         case .cancel(let id):
+            // Unknown ids are transfers already finished (or never started): nothing to do.
             if let transfer = active[id] {
                 finish(transfer, error: TransportError(kind: .cancelled, message: "the consumer went away"))
-            } else if earlyCancels.count < 65_536 {
-                earlyCancels.insert(id)
             }
         case .upload(let id, let data):
             guard let transfer = active[id] else { return }

@@ -102,7 +102,7 @@ public struct ProviderClient: Sendable {
 public struct UpstreamStream: AsyncSequence, Sendable {
     public typealias Element = Data
 
-    let body: AsyncThrowingStream<Data, any Error>
+    let body: ResponseBody
     let decoder: any StreamDecoder
     /// Usage as reported so far; final once the iterator has returned nil.
     public let usage = UsageBox()
@@ -112,7 +112,7 @@ public struct UpstreamStream: AsyncSequence, Sendable {
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var body: AsyncThrowingStream<Data, any Error>.Iterator
+        var body: ResponseBody.Iterator
         var decoder: any StreamDecoder
         let usage: UsageBox
         var pending: [Data] = []

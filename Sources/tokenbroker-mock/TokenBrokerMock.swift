@@ -22,6 +22,9 @@ struct TokenBrokerMock: AsyncParsableCommand {
     @Option(help: "Behaviour configuration: YAML, or JSON when the name ends in .json.")
     var config: String?
 
+    @Flag(help: "Exit when the process that started this one exits (for test harnesses).")
+    var exitWithParent = false
+
     func validate() throws {
         do {
             _ = try ListenAddress(parsing: listen)
@@ -42,6 +45,7 @@ struct TokenBrokerMock: AsyncParsableCommand {
         if case .unix(let path) = address {
             removeStaleSocket(path)
         }
+        if exitWithParent { ParentWatch.start() }
         let app = buildMockApplication(state: MockState(configuration: configuration), address: address.bindAddress) { channel in
             // One line on stdout, flushed at once: scripts and tests wait for it.
             FileHandle.standardOutput.write(Data("tokenbroker-mock listening on \(ListenAddress.describe(channel.localAddress))\n".utf8))
@@ -54,6 +58,17 @@ struct TokenBrokerMock: AsyncParsableCommand {
         let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
         if type == .typeSocket {
             try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+}
+
+/// Exits the process once its parent is gone, so a test run that dies never leaves a mock behind.
+enum ParentWatch {
+    static func start() {
+        let parent = getppid()
+        Thread.detachNewThread {
+            while getppid() == parent { Thread.sleep(forTimeInterval: 0.25) }
+            exit(0)
         }
     }
 }

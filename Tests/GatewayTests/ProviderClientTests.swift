@@ -201,7 +201,7 @@ import Testing
     @Test func requestsGoOverAUnixSocket() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mock-\(UUID().uuidString.prefix(8)).sock").path
         let unixMock = try ChildProcess(
-            executable: BuiltProducts.executable("tokenbroker-mock"), arguments: ["--listen", "unix:\(path)"],
+            executable: BuiltProducts.executable("tokenbroker-mock"), arguments: ["--listen", "unix:\(path)", "--exit-with-parent"],
             readyMarker: "listening on")
         var viaSocket = ProviderClient.Call(
             adapter: ProviderAdapters.adapter(for: .openai), endpoint: UpstreamEndpoint(baseURL: "http://localhost/v1", apiKey: nil),

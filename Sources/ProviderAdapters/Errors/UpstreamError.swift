@@ -37,13 +37,13 @@ public struct UpstreamError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Whether the same request may succeed later or elsewhere without changing it: the
-    /// connection failed, it timed out, the provider was overloaded or rate limited, or it
-    /// answered 5xx.
+    /// connection failed, it timed out, the provider was overloaded or rate limited, it
+    /// answered 5xx, or its answer was unreadable or cut short — a garbled answer from one
+    /// provider says nothing against another, and nothing of it has reached the client.
     public var isRetryable: Bool {
         switch kind {
-        case .connectionFailure, .timeout, .overloaded, .rateLimited, .serverError: true
+        case .connectionFailure, .timeout, .overloaded, .rateLimited, .serverError, .malformedResponse: true
         case .authentication, .permission, .notFound, .badRequest, .contextLengthExceeded: false
-        case .malformedResponse: (status ?? 0) >= 500
         }
     }
 
