@@ -22,6 +22,11 @@ let package = Package(
             ],
             path: "Benchmarks/RoutingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Load generator for Benchmarks/transport.sh (a plain executable, not a micro-benchmark).
+        .executableTarget(
+            name: "TransportLoad",
+            dependencies: [.product(name: "CurlTransport", package: "TokenBroker")],
+            path: "Benchmarks/TransportLoad"),
     ],
     swiftLanguageModes: [.v6]
 )
