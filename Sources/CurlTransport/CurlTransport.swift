@@ -90,10 +90,29 @@ public final class CurlTransport: Sendable {
         }
     }
 
-    /// Sends a request and collects the whole response body.
-    public func data(for request: HTTPRequest) async throws -> (response: HTTPResponse, body: Data) {
-        let response = try await send(request)
-        return (response, try await response.collectBody())
+    /// Sends a request and collects the whole response body, delivered in one piece when the
+    /// transfer ends (cheaper than iterating ``send(_:)``'s body for small answers).
+    public func data(for request: HTTPRequest, limit: Int = 64 << 20) async throws(TransportError) -> (response: HTTPResponse, body: Data) {
+        let state = self.state
+        let id = state.nextID()
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (result: CheckedContinuation<(HTTPResponse, Data), any Error>) in
+                    let transfer = Transfer(id: id, request: request, collected: result, limit: limit)
+                    guard state.enqueue(.start(transfer)) else {
+                        transfer.complete(with: TransportError(kind: .shutdown, message: "the transport is shut down"))
+                        return
+                    }
+                    if Task.isCancelled { state.enqueue(.cancel(id)) }
+                }
+            } onCancel: {
+                state.enqueue(.cancel(id))
+            }
+        } catch let error as TransportError {
+            throw error
+        } catch {
+            throw TransportError(kind: .other, message: "\(error)")
+        }
     }
 
     /// Stops the transport thread; transfers in flight fail with `.shutdown`. Idempotent.

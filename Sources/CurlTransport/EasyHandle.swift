@@ -99,6 +99,7 @@ enum EasyHandle {
             case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
                 .connectionLost
             case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: .invalidRequest
+            case CURLE_WRITE_ERROR: .responseTooLarge
             default: .other
             }
         return TransportError(kind: kind, message: message, curlCode: Int(code.rawValue))

@@ -7,9 +7,16 @@ import Foundation
 final class Transfer: @unchecked Sendable {
     let id: UInt64
     let request: HTTPRequest
-    let body: AsyncThrowingStream<Data, any Error>.Continuation
-    private var head: CheckedContinuation<HTTPResponse, any Error>?
-    private let bodyStream: ResponseBody
+    private var delivery: Delivery
+
+    /// How the response reaches the caller.
+    enum Delivery {
+        /// Head first, then the body as a stream (``CurlTransport/send(_:)``).
+        case streaming(head: CheckedContinuation<HTTPResponse, any Error>?, body: ResponseBody,
+            continuation: AsyncThrowingStream<Data, any Error>.Continuation)
+        /// Everything at the end in one resume (``CurlTransport/data(for:)``): no task hop per chunk.
+        case collected(CheckedContinuation<(HTTPResponse, Data), any Error>?, buffer: Data, limit: Int)
+    }
 
     var easy: UnsafeMutableRawPointer?
     /// libcurl writes its detailed error message here (`CURLOPT_ERRORBUFFER`).
@@ -25,7 +32,7 @@ final class Transfer: @unchecked Sendable {
     // Response parsing state.
     private var status = 0
     private var headers: [(name: String, value: String)] = []
-    var headDelivered: Bool { head == nil }
+    private var headDelivered = false
 
     // Streamed request body.
     var upload = Data()
@@ -43,9 +50,13 @@ final class Transfer: @unchecked Sendable {
     ) {
         self.id = id
         self.request = request
-        self.head = head
-        self.bodyStream = body
-        self.body = continuation
+        self.delivery = .streaming(head: head, body: body, continuation: continuation)
+    }
+
+    init(id: UInt64, request: HTTPRequest, collected: CheckedContinuation<(HTTPResponse, Data), any Error>, limit: Int) {
+        self.id = id
+        self.request = request
+        self.delivery = .collected(collected, buffer: Data(), limit: limit)
     }
 
     // MARK: Events from libcurl (transport thread)
@@ -66,28 +77,53 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
-    func receivedBody(_ bytes: UnsafeRawBufferPointer) {
+    /// False when the body is over the collected limit: libcurl then aborts the transfer.
+    func receivedBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if !headDelivered { deliverHead() }
-        body.yield(Data(bytes))
+        switch delivery {
+        case .streaming(_, _, let continuation):
+            continuation.yield(Data(bytes))
+        case .collected(let continuation, var buffer, let limit):
+            guard buffer.count + bytes.count <= limit else { return false }
+            delivery = .collected(nil, buffer: Data(), limit: limit)  // keep the buffer uniquely referenced
+            buffer.append(contentsOf: bytes)
+            delivery = .collected(continuation, buffer: buffer, limit: limit)
+        }
+        return true
     }
 
     private func deliverHead() {
-        guard let head else { return }
-        self.head = nil
-        head.resume(returning: HTTPResponse(status: status, headers: headers, body: bodyStream))
+        guard !headDelivered else { return }
+        headDelivered = true
+        guard case .streaming(let head?, let body, let continuation) = delivery else { return }
+        delivery = .streaming(head: nil, body: body, continuation: continuation)
+        head.resume(returning: HTTPResponse(status: status, headers: headers, body: body))
     }
 
     /// The transfer ended; `error` nil for success.
     func complete(with error: TransportError?) {
-        if let error {
-            if let head {
-                self.head = nil
-                head.resume(throwing: error)
+        switch delivery {
+        case .streaming(let head, let body, let continuation):
+            if let error {
+                delivery = .streaming(head: nil, body: body, continuation: continuation)
+                head?.resume(throwing: error)
+                continuation.finish(throwing: error)
+            } else {
+                deliverHead()
+                continuation.finish()
             }
-            body.finish(throwing: error)
-        } else {
-            if !headDelivered { deliverHead() }
-            body.finish()
+        case .collected(let continuation?, let buffer, let limit):
+            delivery = .collected(nil, buffer: Data(), limit: limit)
+            if let error {
+                continuation.resume(throwing: error)
+            } else {
+                let (empty, finished) = AsyncThrowingStream<Data, any Error>.makeStream()
+                finished.finish()
+                let response = HTTPResponse(status: status, headers: headers, body: ResponseBody(stream: empty) {})
+                continuation.resume(returning: (response, buffer))
+            }
+        case .collected(nil, _, _):
+            break
         }
     }
 
@@ -137,8 +173,7 @@ let transferWriteCallback: tb_curl_data_callback = { buffer, size, count, userda
     guard let buffer, let userdata else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
-    transfer.receivedBody(UnsafeRawBufferPointer(start: buffer, count: length))
-    return length
+    return transfer.receivedBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
 }
 
 let transferReadCallback: tb_curl_data_callback = { buffer, size, count, userdata in

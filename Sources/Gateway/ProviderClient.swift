@@ -43,12 +43,12 @@ public struct ProviderClient: Sendable {
     public func complete(_ call: Call, openAIBody: Data) async throws(UpstreamError) -> ChatResponse {
         let request = try call.adapter.encode(
             openAIBody: openAIBody, upstreamModel: call.upstreamModel, stream: false, endpoint: call.endpoint)
-        let response = try await send(request, call)
+        let response: HTTPResponse
         let body: Data
         do {
-            body = try await response.collectBody()
+            (response, body) = try await transport.data(for: httpRequest(request, call), limit: 32 << 20)
         } catch {
-            throw Self.upstreamError(error, midBody: true)
+            throw Self.upstreamError(error, midBody: false)
         }
         return try call.adapter.decodeResponse(status: response.status, headers: response.headers, body: body)
     }
@@ -68,12 +68,15 @@ public struct ProviderClient: Sendable {
             body: response.body, decoder: call.adapter.makeStreamDecoder(model: call.upstreamModel, created: created))
     }
 
-    private func send(_ request: UpstreamRequest, _ call: Call) async throws(UpstreamError) -> HTTPResponse {
-        let http = HTTPRequest(
+    private func httpRequest(_ request: UpstreamRequest, _ call: Call) -> HTTPRequest {
+        HTTPRequest(
             method: request.method, url: request.url, headers: request.headers, body: .bytes(request.body),
             connectTimeout: call.connectTimeout, timeout: call.timeout, unixSocketPath: call.unixSocketPath)
+    }
+
+    private func send(_ request: UpstreamRequest, _ call: Call) async throws(UpstreamError) -> HTTPResponse {
         do {
-            return try await transport.send(http)
+            return try await transport.send(httpRequest(request, call))
         } catch {
             throw Self.upstreamError(error, midBody: false)
         }
@@ -90,6 +93,8 @@ public struct ProviderClient: Sendable {
             switch transport.kind {
             case .timeout: .timeout
             case .connectionLost where midBody: .malformedResponse
+            // A cut non-streaming answer: curl saw fewer bytes than the Content-Length promised.
+            case .connectionLost where transport.curlCode == 18: .malformedResponse
             case .responseTooLarge: .malformedResponse
             default: .connectionFailure
             }

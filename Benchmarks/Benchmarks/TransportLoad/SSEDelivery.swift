@@ -85,7 +85,8 @@ final class SSEServer: @unchecked Sendable {
 
     init(events: Int) throws {
         self.events = events
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
         var one: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -102,6 +103,10 @@ final class SSEServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         port = UInt16(bigEndian: bound.sin_port)
+        start()
+    }
+
+    private func start() {
         Thread.detachNewThread { [self] in
             while true {
                 let client = accept(listener, nil, nil)
