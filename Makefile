@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: all deps build test run bench clean
+.PHONY: all deps build test run bench bench-transport clean
 
 all: build
 
@@ -46,7 +46,12 @@ run: build
 
 # Micro-benchmarks live in their own package so `make test` never builds them.
 bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target RoutingBenchmarks
+
+# CurlTransport against wrk on the same mock provider (installs wrk when run as root).
+bench-transport: deps
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk; } || { echo "run: sudo apt-get install -y wrk"; exit 1; }
+	Benchmarks/transport.sh
 
 clean:
 	$(SWIFT) package clean

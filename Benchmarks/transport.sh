@@ -45,8 +45,8 @@ def us(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 1, "ms": 1000, "s": 1e6}[unit]
 wrk_rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
-wrk_p50 = us(re.search(r"50%\s+(\S+)", wrk).group(1))
-wrk_p99 = us(re.search(r"99%\s+(\S+)", wrk).group(1))
+wrk_p50 = us(re.search(r"^\s+50%\s+(\S+)", wrk, re.M).group(1))
+wrk_p99 = us(re.search(r"^\s+99%\s+(\S+)", wrk, re.M).group(1))
 print(f"{'client':<16}{'req/s':>10}{'p50 µs':>10}{'p99 µs':>10}")
 print(f"{'wrk':<16}{wrk_rps:>10.0f}{wrk_p50:>10.0f}{wrk_p99:>10.0f}")
 print(f"{'CurlTransport':<16}{load['requests_per_second']:>10.0f}{load['latency_p50_us']:>10.0f}{load['latency_p99_us']:>10.0f}")

@@ -46,7 +46,8 @@ enum SSEDelivery {
         while let range = buffer.range(of: Data("\n\n".utf8)) {
             let event = String(decoding: buffer[buffer.startIndex..<range.lowerBound], as: UTF8.self)
             buffer.removeSubrange(buffer.startIndex..<range.upperBound)
-            if let line = event.split(separator: "\n").last(where: { $0.hasPrefix("data: ") }),
+            // "\r\n" is one Character in Swift, so split on both (the raw read sees chunk framing).
+            if let line = event.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).last(where: { $0.hasPrefix("data: ") }),
                 let nanos = Int64(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
             {
                 stamps.append(nanos)
