@@ -69,40 +69,35 @@ public final class CurlTransport: Sendable {
             if case .cancelled = termination { state.enqueue(.cancel(id)) }
         }
         let body = ResponseBody(stream: stream) { state.enqueue(.cancel(id)) }
-        do {
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (head: CheckedContinuation<HTTPResponse, any Error>) in
-                    let transfer = Transfer(id: id, request: request, head: head, body: body, continuation: continuation)
-                    guard state.enqueue(.start(transfer)) else {
-                        transfer.complete(with: TransportError(kind: .shutdown, message: "the transport is shut down"))
-                        return
-                    }
-                    // Cancelled before the start was queued: onCancel's cancel found nothing to cancel.
-                    if Task.isCancelled { state.enqueue(.cancel(id)) }
-                }
-            } onCancel: {
-                state.enqueue(.cancel(id))
-            }
-        } catch let error as TransportError {
-            throw error
-        } catch {
-            throw TransportError(kind: .other, message: "\(error)")
+        return try await submit(id: id) { (head: CheckedContinuation<HTTPResponse, any Error>) in
+            Transfer(id: id, request: request, head: head, body: body, continuation: continuation)
         }
     }
 
     /// Sends a request and collects the whole response body, delivered in one piece when the
     /// transfer ends (cheaper than iterating ``send(_:)``'s body for small answers).
     public func data(for request: HTTPRequest, limit: Int = 64 << 20) async throws(TransportError) -> (response: HTTPResponse, body: Data) {
-        let state = self.state
         let id = state.nextID()
+        return try await submit(id: id) { (result: CheckedContinuation<(HTTPResponse, Data), any Error>) in
+            Transfer(id: id, request: request, collected: result, limit: limit)
+        }
+    }
+
+    /// Hands a transfer to the transport thread and waits for what it delivers; cancelling
+    /// the calling task cancels the transfer.
+    private func submit<Result: Sendable>(
+        id: UInt64, _ makeTransfer: (CheckedContinuation<Result, any Error>) -> Transfer
+    ) async throws(TransportError) -> Result {
+        let state = self.state
         do {
             return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (result: CheckedContinuation<(HTTPResponse, Data), any Error>) in
-                    let transfer = Transfer(id: id, request: request, collected: result, limit: limit)
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+                    let transfer = makeTransfer(continuation)
                     guard state.enqueue(.start(transfer)) else {
                         transfer.complete(with: TransportError(kind: .shutdown, message: "the transport is shut down"))
                         return
                     }
+                    // Cancelled before the start was queued: onCancel's cancel found nothing to cancel.
                     if Task.isCancelled { state.enqueue(.cancel(id)) }
                 }
             } onCancel: {
