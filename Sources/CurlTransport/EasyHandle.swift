@@ -4,8 +4,12 @@ import Foundation
 /// Builds a libcurl easy handle for a transfer, and turns libcurl's result codes into
 /// ``TransportError``s.
 enum EasyHandle {
-    static func configure(_ transfer: Transfer, verifyTLS: Bool) throws(TransportError) {
-        guard let easy = curl_easy_init() else { throw TransportError(kind: .other, message: "curl_easy_init failed") }
+    /// Sets up `transfer` on `reused` (a finished handle, reset here) or a new handle.
+    static func configure(_ transfer: Transfer, reusing reused: UnsafeMutableRawPointer?, verifyTLS: Bool) throws(TransportError) {
+        if let reused { curl_easy_reset(reused) }
+        guard let easy = reused ?? curl_easy_init() else {
+            throw TransportError(kind: .other, message: "curl_easy_init failed")
+        }
         transfer.easy = easy
         let unmanaged = Unmanaged.passRetained(transfer)
         transfer.unmanaged = unmanaged

@@ -61,20 +61,37 @@ final class Transfer: @unchecked Sendable {
 
     // MARK: Events from libcurl (transport thread)
 
-    func receivedHeaderLine(_ line: Substring) {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("HTTP/") {
-            // A new response block: 1xx interim responses and redirects start over.
-            let parts = trimmed.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            headers = []
-        } else if trimmed.isEmpty {
+    /// One raw header line from libcurl, parsed as bytes: this runs for every header of
+    /// every response on the transport thread.
+    func receivedHeaderLine(_ line: UnsafeRawBufferPointer) {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D || line[end - 1] == 0x20 { end -= 1 }
+        if end == 0 {
             if status >= 200 { deliverHead() }
-        } else if let colon = trimmed.firstIndex(of: ":") {
-            let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
-            let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            headers.append((name, value))
+            return
         }
+        if end > 5, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F {  // "HTTP/"
+            // A new response block: 1xx interim responses and redirects start over.
+            var index = 5
+            while index < end, line[index] != 0x20 { index += 1 }
+            while index < end, line[index] == 0x20 { index += 1 }
+            var code = 0
+            while index < end, line[index] >= 0x30, line[index] <= 0x39, code < 1_000 {
+                code = code * 10 + Int(line[index] - 0x30)
+                index += 1
+            }
+            status = code
+            headers = []
+            return
+        }
+        guard let colon = line[0..<end].firstIndex(of: 0x3A) else { return }
+        var valueStart = colon + 1
+        while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+        var nameEnd = colon
+        while nameEnd > 0, line[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<nameEnd]), as: UTF8.self)
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
+        headers.append((name, value))
     }
 
     /// False when the body is over the collected limit: libcurl then aborts the transfer.
@@ -147,14 +164,16 @@ final class Transfer: @unchecked Sendable {
         return count
     }
 
-    /// Frees libcurl's handle and header list and drops libcurl's reference to this transfer.
-    func release() {
-        if let easy { curl_easy_cleanup(easy) }
+    /// Frees the header list, drops libcurl's reference, and hands back the easy handle
+    /// (already removed from the multi handle) for reuse; the caller owns it from then on.
+    func release() -> UnsafeMutableRawPointer? {
+        let handle = easy
         easy = nil
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
         unmanaged?.release()
         unmanaged = nil
+        return handle
     }
 }
 
@@ -164,8 +183,7 @@ let transferHeaderCallback: tb_curl_data_callback = { buffer, size, count, userd
     guard let buffer, let userdata else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
-    let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
-    transfer.receivedHeaderLine(line[...])
+    transfer.receivedHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
     return length
 }
 

@@ -7,6 +7,10 @@ import Foundation
 final class TransportLoop: @unchecked Sendable {
     let state: TransportState
     var active: [UInt64: Transfer] = [:]
+    /// Finished easy handles kept for the next transfers: `curl_easy_reset` is cheaper than
+    /// a new handle, and connections live in the multi handle's cache either way.
+    var idleHandles: [UnsafeMutableRawPointer] = []
+    static let maxIdleHandles = 128
 
     init(state: TransportState) {
         self.state = state
@@ -29,6 +33,8 @@ final class TransportLoop: @unchecked Sendable {
             finish(transfer, error: TransportError(kind: .shutdown, message: "the transport was shut down"))
         }
         active.removeAll()
+        for handle in idleHandles { curl_easy_cleanup(handle) }
+        idleHandles.removeAll()
         state.close()
         curl_multi_cleanup(multi)
     }
@@ -61,15 +67,15 @@ final class TransportLoop: @unchecked Sendable {
 
     func start(_ transfer: Transfer) {
         do {
-            try EasyHandle.configure(transfer, verifyTLS: state.configuration.verifyTLS)
+            try EasyHandle.configure(transfer, reusing: idleHandles.popLast(), verifyTLS: state.configuration.verifyTLS)
         } catch {
             transfer.complete(with: error)
-            transfer.release()
+            recycle(transfer.release())
             return
         }
         guard let easy = transfer.easy, curl_multi_add_handle(multi, easy) == CURLM_OK else {
             transfer.complete(with: TransportError(kind: .other, message: "curl_multi_add_handle failed"))
-            transfer.release()
+            recycle(transfer.release())
             return
         }
         active[transfer.id] = transfer
@@ -94,6 +100,15 @@ final class TransportLoop: @unchecked Sendable {
         active.removeValue(forKey: transfer.id)
         if let easy = transfer.easy { curl_multi_remove_handle(multi, easy) }
         transfer.complete(with: error)
-        transfer.release()
+        recycle(transfer.release())
+    }
+
+    func recycle(_ handle: UnsafeMutableRawPointer?) {
+        guard let handle else { return }
+        if idleHandles.count < Self.maxIdleHandles {
+            idleHandles.append(handle)
+        } else {
+            curl_easy_cleanup(handle)
+        }
     }
 }
