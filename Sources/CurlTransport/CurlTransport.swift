@@ -163,8 +163,11 @@ final class TransportState: Sendable {
     func enqueue(_ command: Command) -> Bool {
         queue.withLock { queue -> Bool in
             guard !queue.shutdown else { return false }
+            // A non-empty queue already has a wake-up on its way: the thread takes every
+            // queued command at once, so one wake-up per batch is enough.
+            let wake = queue.commands.isEmpty
             queue.commands.append(command)
-            curl_multi_wakeup(multi.pointer)
+            if wake { curl_multi_wakeup(multi.pointer) }
             return true
         }
     }
