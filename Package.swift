@@ -51,7 +51,7 @@ let package = Package(
         // Provider YAML files and the LiteLLM / OpenRouter / price-history importers.
         .target(
             name: "PriceFeeds",
-            dependencies: ["BrokerCore", "BrokerStore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BrokerCore", "BrokerStore", "ExactJSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings),
         // The control plane: CLI-side views and JSON contracts (the socket API comes with the daemon).
         .target(
@@ -59,7 +59,9 @@ let package = Package(
             dependencies: ["BrokerCore", "BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),
         // Wire formats: OpenAI-compatible, Anthropic Messages, Gemini; pure encode/decode, no I/O.
-        .target(name: "ProviderAdapters", dependencies: ["BrokerCore"], swiftSettings: strictSettings),
+        // Exact JSON: member order and number text survive (money never passes through a Double).
+        .target(name: "ExactJSON", swiftSettings: strictSettings),
+        .target(name: "ProviderAdapters", dependencies: ["BrokerCore", "ExactJSON"], swiftSettings: strictSettings),
         // The gateway: calls providers through adapters and the transport (the HTTP front comes with the daemon).
         .target(
             name: "Gateway", dependencies: ["BrokerCore", "BrokerStore", "CurlTransport", "ProviderAdapters"],
@@ -112,11 +114,11 @@ let package = Package(
             name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore", "BrokerFixtures"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "PriceFeedsTests", dependencies: ["PriceFeeds"],
+            name: "PriceFeedsTests", dependencies: ["PriceFeeds", "ExactJSON"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ProviderAdaptersTests", dependencies: ["ProviderAdapters", "BrokerCore"],
+            name: "ProviderAdaptersTests", dependencies: ["ProviderAdapters", "BrokerCore", "ExactJSON"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
         .testTarget(

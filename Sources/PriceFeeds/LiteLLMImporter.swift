@@ -25,7 +25,7 @@ public struct LiteLLMImporter: PriceImporter {
     }
 
     public func parse(_ data: Data, source: String) throws(ImportError) -> PriceImport {
-        let root = try JSONFields(JSONParser.parse(data, file: source), file: source, path: "$")
+        let root = try JSONFields(PriceFileJSON.parse(data, file: source), file: source, path: "$")
         var result = PriceImport(format: Self.format, source: source)
         for (key, node) in root.members {
             // LiteLLM documents its fields in an entry of its own.

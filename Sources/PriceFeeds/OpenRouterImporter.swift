@@ -1,4 +1,5 @@
 import BrokerCore
+import ExactJSON
 public import struct Foundation.Data
 public import struct Foundation.Date
 
@@ -25,7 +26,7 @@ public struct OpenRouterImporter: PriceImporter {
     }
 
     public func parse(_ data: Data, source: String) throws(ImportError) -> PriceImport {
-        let root = try JSONFields(JSONParser.parse(data, file: source), file: source, path: "$")
+        let root = try JSONFields(PriceFileJSON.parse(data, file: source), file: source, path: "$")
         guard let list = root.node("data") else { throw root.error("data", "missing: expected the list of models") }
         guard case .array(let items) = list else { throw root.error("data", "expected an array, found \(list.kindName)") }
         var result = PriceImport(format: Self.format, source: source)

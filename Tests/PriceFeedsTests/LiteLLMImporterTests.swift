@@ -197,7 +197,7 @@ import Testing
         let json = "{\n  \"gpt-4o\": {\"mode\": \"chat\"}\n  \"o3\": {}\n}"
         let error = try #require(throws: ImportError.self) { try importer.parse(bytes(json), source: "bad.json") }
         #expect(error.location == .text(line: 3, column: 3))
-        #expect(error.description == "bad.json: line 3, column 3: expected ',' or '}' in an object, found '\"'")
+        #expect(error.description == "bad.json: line 3, column 3: expected ',' or '}'")
     }
 
     @Test func topLevelMustBeAnObject() throws {

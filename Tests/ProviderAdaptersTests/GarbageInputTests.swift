@@ -1,3 +1,4 @@
+import ExactJSON
 import BrokerCore
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import BrokerCore
+import ExactJSON
 
 /// One JSON object as an importer reads it: typed access to its fields, where a field of the
 /// wrong type is an ``ImportError`` naming the file and the field's JSON path.
@@ -10,11 +11,11 @@ struct JSONFields {
     let path: String
     /// Prefixed to error reasons to name the entry when the path alone does not, e.g. an id.
     let subject: String?
-    let members: [(key: String, value: JSONNode)]
-    private let byKey: [String: JSONNode]
+    let members: [(key: String, value: JSON)]
+    private let byKey: [String: JSON]
 
-    init(_ node: JSONNode, file: String, path: String, subject: String? = nil) throws(ImportError) {
-        guard case .object(let members) = node else {
+    init(_ node: JSON, file: String, path: String, subject: String? = nil) throws(ImportError) {
+        guard case .object(let object) = node else {
             throw ImportError(
                 file: file, location: .jsonPath(path),
                 reason: (subject.map { "\($0): " } ?? "") + "expected an object, found \(node.kindName)")
@@ -22,8 +23,8 @@ struct JSONFields {
         self.file = file
         self.path = path
         self.subject = subject
-        self.members = members
-        self.byKey = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.members = object.members.map { ($0.key, $0.value) }
+        self.byKey = Dictionary(self.members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// `$.data` for identifier-like keys, `$["gpt-4o"]` for the rest.
@@ -49,7 +50,7 @@ struct JSONFields {
 
     func contains(_ key: String) -> Bool { node(key) != nil }
 
-    func node(_ key: String) -> JSONNode? {
+    func node(_ key: String) -> JSON? {
         guard let node = byKey[key] else { return nil }
         if case .null = node { return nil }
         return node

@@ -1,5 +1,6 @@
 public import BrokerCore
 public import struct Foundation.Data
+import ExactJSON
 
 /// Anthropic Messages (`POST {base}/messages`), translated both ways from and to OpenAI's
 /// chat-completions shapes.

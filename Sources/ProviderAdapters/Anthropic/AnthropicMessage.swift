@@ -1,3 +1,4 @@
+import ExactJSON
 /// An Anthropic `message` object — a complete response — read into what OpenAI's shape needs.
 struct AnthropicMessage: Sendable {
     var id: String

@@ -1,3 +1,4 @@
+import ExactJSON
 /// An Anthropic Messages request, built from an OpenAI chat request.
 ///
 /// The two formats differ in ways that matter here: the system prompt is a top-level field,

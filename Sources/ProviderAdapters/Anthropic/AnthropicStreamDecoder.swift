@@ -1,4 +1,5 @@
 import struct Foundation.Data
+import ExactJSON
 
 /// Translates an Anthropic Messages event stream into OpenAI chunks as the events arrive.
 ///

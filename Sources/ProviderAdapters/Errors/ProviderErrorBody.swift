@@ -1,4 +1,5 @@
 import struct Foundation.Data
+import ExactJSON
 
 /// What a provider's error body says, read leniently from any of the shapes the supported
 /// providers use:

@@ -1,3 +1,4 @@
+import ExactJSON
 /// How long a provider asked us to wait, in whole seconds (rounded up, never negative).
 ///
 /// Sources, in the order they are trusted: `retry-after-ms` (OpenAI), `Retry-After` as

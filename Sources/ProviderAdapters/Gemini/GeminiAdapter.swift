@@ -1,5 +1,6 @@
 public import BrokerCore
 public import struct Foundation.Data
+import ExactJSON
 
 /// Google Gemini `generateContent` and `streamGenerateContent` (`POST
 /// {base}/models/{model}:generateContent`, key in `x-goog-api-key`), translated both ways

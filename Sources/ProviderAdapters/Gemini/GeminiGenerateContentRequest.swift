@@ -1,3 +1,4 @@
+import ExactJSON
 /// A Gemini `generateContent` request, built from an OpenAI chat request.
 ///
 /// Gemini's turns are `user` and `model`, the system prompt is `systemInstruction`, tool calls

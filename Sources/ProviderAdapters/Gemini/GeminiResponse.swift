@@ -1,3 +1,4 @@
+import ExactJSON
 /// A Gemini `GenerateContentResponse` — a whole answer, or one chunk of a stream, which has
 /// the same shape — read into what OpenAI's shapes need.
 struct GeminiResponse: Sendable {

@@ -1,4 +1,5 @@
 import struct Foundation.Data
+import ExactJSON
 
 /// Translates a Gemini `streamGenerateContent?alt=sse` stream into OpenAI chunks.
 ///

@@ -1,3 +1,4 @@
+import ExactJSON
 /// Typed reads of a parsed ``JSON`` object that say which member had the wrong shape.
 ///
 /// The callers turn a ``JSONShapeError`` into `badRequest` (a client body) or

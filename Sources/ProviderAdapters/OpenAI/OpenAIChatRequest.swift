@@ -1,4 +1,5 @@
 import struct Foundation.Data
+import ExactJSON
 
 /// The parts of an OpenAI chat-completions request that other wire formats can express,
 /// read into types. Anything the translation would have to guess at is a `badRequest` here,

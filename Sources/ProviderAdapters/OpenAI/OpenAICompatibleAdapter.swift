@@ -1,5 +1,6 @@
 public import BrokerCore
 public import struct Foundation.Data
+import ExactJSON
 
 /// OpenAI chat completions, and every server that speaks it: OpenAI, DeepSeek, DashScope
 /// compatible mode, Mistral, Groq, Together, Fireworks, vLLM, Ollama, llama.cpp.

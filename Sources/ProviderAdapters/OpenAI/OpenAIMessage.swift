@@ -1,3 +1,4 @@
+import ExactJSON
 /// One message of an OpenAI conversation.
 struct OpenAIMessage: Sendable, Equatable {
     enum Role: String, Sendable {

@@ -1,4 +1,5 @@
 import struct Foundation.Data
+import ExactJSON
 
 /// Builds the OpenAI objects that translated responses are delivered as: `chat.completion`,
 /// `chat.completion.chunk`, `usage`, and their SSE framing. One place, so every format's

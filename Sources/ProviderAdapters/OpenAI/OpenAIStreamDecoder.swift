@@ -1,4 +1,5 @@
 import struct Foundation.Data
+import ExactJSON
 
 /// Passes an OpenAI-compatible chunk stream through, checking each chunk and keeping the
 /// usage of the final one. Chunks go out byte for byte (re-framed only if the server split

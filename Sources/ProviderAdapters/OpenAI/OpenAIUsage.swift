@@ -1,3 +1,4 @@
+import ExactJSON
 /// Reads OpenAI's `usage` object, also as the compatible servers fill it.
 enum OpenAIUsage {
     /// Nil for a missing or `null` usage; a usage with wrong member types is malformed.

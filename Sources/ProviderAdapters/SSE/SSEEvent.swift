@@ -1,3 +1,4 @@
+import ExactJSON
 /// One dispatched server-sent event (WHATWG HTML, "Server-sent events", §9.2.6).
 struct SSEEvent: Sendable, Equatable, CustomStringConvertible {
     /// The `event:` field; `message` when the event had none, as the specification says.

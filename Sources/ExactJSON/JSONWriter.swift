@@ -1,21 +1,21 @@
-import struct Foundation.Data
+public import struct Foundation.Data
 
 /// Writes ``JSON`` compactly, members in their order, numbers as their text. Strings escape
 /// only what JSON requires (quote, backslash, control characters), so non-ASCII text stays
 /// readable and as short as the provider sent it.
-enum JSONWriter {
-    static func bytes(_ value: JSON) -> [UInt8] {
+public enum JSONWriter {
+    public static func bytes(_ value: JSON) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(value, into: &output)
         return output
     }
 
-    static func data(_ value: JSON) -> Data { Data(bytes(value)) }
+    public static func data(_ value: JSON) -> Data { Data(bytes(value)) }
 
-    static func string(_ value: JSON) -> String { String(decoding: bytes(value), as: UTF8.self) }
+    public static func string(_ value: JSON) -> String { String(decoding: bytes(value), as: UTF8.self) }
 
-    static func write(_ value: JSON, into output: inout [UInt8]) {
+    public static func write(_ value: JSON, into output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -42,7 +42,7 @@ enum JSONWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ text: String, into output: inout [UInt8]) {
+    public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

@@ -1,25 +1,42 @@
 /// A strict RFC 8259 parser over bytes, producing ``JSON``. It never traps on any input:
 /// nesting is bounded, numbers are checked against the grammar and kept as text, strings must
 /// be valid UTF-8 with valid escapes.
-struct JSONParser {
+public struct JSONParser {
     /// Deeper nesting is rejected rather than risking the stack on a hostile body.
-    static let maxDepth = 200
+    public static let maxDepth = 200
 
     /// Why a text is not JSON, and at which byte offset.
-    struct Failure: Error, Sendable, CustomStringConvertible {
-        var offset: Int
-        var reason: String
-        var description: String { "\(reason) at byte \(offset)" }
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var offset: Int
+        public var reason: String
+        public var description: String { "\(reason) at byte \(offset)" }
+
+        /// The 1-based line and column of ``offset`` in `input`, for messages about files.
+        public func lineAndColumn(in input: some Collection<UInt8>) -> (line: Int, column: Int) {
+            var line = 1
+            var lineStart = 0
+            for (position, byte) in input.prefix(offset).enumerated() where byte == 0x0A {
+                line += 1
+                lineStart = position + 1
+            }
+            return (line, offset - lineStart + 1)
+        }
     }
 
     private let bytes: [UInt8]
     private var index = 0
+    private let rejectDuplicateKeys: Bool
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], rejectDuplicateKeys: Bool) {
+        self.bytes = bytes
+        self.rejectDuplicateKeys = rejectDuplicateKeys
+    }
 
     /// Parses exactly one JSON value, with optional whitespace (and a UTF-8 BOM) around it.
-    static func parse(_ input: some Collection<UInt8>) throws(Failure) -> JSON {
-        var parser = JSONParser(Array(input))
+    /// - Parameter rejectDuplicateKeys: refuse objects that name a key twice (legal JSON, but
+    ///   ambiguous in a price file); otherwise the first of them wins on lookup.
+    public static func parse(_ input: some Collection<UInt8>, rejectDuplicateKeys: Bool = false) throws(Failure) -> JSON {
+        var parser = JSONParser(Array(input), rejectDuplicateKeys: rejectDuplicateKeys)
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
@@ -69,10 +86,15 @@ struct JSONParser {
             index += 1
             return JSONObject(members: members)
         }
+        var seen: Set<String> = []
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+            let keyOffset = index
             let key = try string()
+            if rejectDuplicateKeys, !seen.insert(key).inserted {
+                throw Failure(offset: keyOffset, reason: "duplicate key \"\(key)\"")
+            }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
