@@ -92,5 +92,12 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: database.path))
         let second = try CLIProcess.run(arguments)
         #expect(second.stdout == first.stdout)
+        // Both runs synced the provider files into the database; the second appended nothing.
+        let history = try CLIProcess.run(["prices", "history", "--offline", "--db", database.path, "--at", "2026-08-01", "--json"])
+        let versions = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        let offers = try CLIProcess.run(["offers", "list", "--offline", "--json"])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(offers.stdout.utf8)) as? [[String: Any]])
+        // One version per offer (an offer with no known price still records that, dated and sourced).
+        #expect(versions.count == listed.count)
     }
 }
