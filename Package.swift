@@ -111,7 +111,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore", "BrokerFixtures"],
+            name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore", "BrokerStore", "BrokerFixtures"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PriceFeedsTests", dependencies: ["PriceFeeds", "ExactJSON"],

@@ -32,6 +32,9 @@ struct TokenBrokerDaemon: ParsableCommand {
                 + "\(catalogue.offers.count) offers, \(catalogue.policies.count) policies (\(providers))")
         if check { return }
         do {
+            // Held until exit: a second daemon on the same state refuses to start.
+            let lock = try StateLock(path: db + ".lock")
+            defer { withExtendedLifetime(lock) {} }
             let store = try SQLiteStore(path: db)
             let report = try store.syncCatalogue(catalogue, at: Date())
             print(
