@@ -203,6 +203,22 @@ import Testing
         #expect(decision.exclusionCounts["unknown_price"] == nil)
     }
 
+    @Test func decisionModeCountsExclusionsItDoesNotKeep() throws {
+        // 60 offers too weak for the floor and one good one: decision mode keeps 32 exclusions
+        // but counts all 60.
+        var offers = (0..<60).map { Fixtures.offer("a", "weak\($0)", Fixtures.price("0.01", "0.01")) }
+        offers.append(Fixtures.offer("a", "strong", Fixtures.price("5", "5")))
+        let catalogue = Catalogue(
+            providers: [Fixtures.provider("a")],
+            models: (0..<60).map { Fixtures.model("weak\($0)", quality: 1_000) } + [Fixtures.model("strong", quality: 1_500)],
+            offers: offers)
+        let table = RoutingTable(catalogue: catalogue, at: Fixtures.now)
+        let decision = try route(overrides: RequestOverrides(minQuality: 1_400), in: table)
+        #expect(decision.chosen?.offer == OfferID("a/strong"))
+        #expect(decision.excluded.count == Router.recordedExclusionLimit)
+        #expect(decision.exclusionCounts == ["quality": 60])
+    }
+
     @Test func decisionModeAgreesWithExplainModeOnRandomCatalogues() throws {
         var generator = SplitMix64(seed: 42)
         for round in 0..<40 {

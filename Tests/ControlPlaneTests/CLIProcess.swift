@@ -12,9 +12,10 @@ struct CLIProcess {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `tokenbroker` (or another built executable) to completion from the repository root.
+    static func run(_ arguments: [String], executable: String = "tokenbroker", environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = BuiltProducts.executable("tokenbroker")
+        process.executableURL = BuiltProducts.executable(executable)
         process.arguments = arguments
         process.currentDirectoryURL = repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -5,20 +5,8 @@ import Testing
 
 /// `tokenbrokerd` as a real process: it syncs the catalogue, and refuses state another daemon holds.
 @Suite struct DaemonCommandTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = BuiltProducts.executable("tokenbrokerd")
-        process.arguments = arguments
-        process.currentDirectoryURL = CLIProcess.repositoryRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String]) throws -> CLIProcess.Result {
+        try CLIProcess.run(arguments, executable: "tokenbrokerd")
     }
 
     @Test func syncsTheCatalogueOnceAndRefusesLockedState() throws {

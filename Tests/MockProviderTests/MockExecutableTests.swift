@@ -1,3 +1,4 @@
+import BrokerFixtures
 import Foundation
 import MockProvider
 import Testing
@@ -5,15 +6,7 @@ import Testing
 /// Runs the real `tokenbroker-mock` binary as a child process, as a benchmark script would.
 @Suite("tokenbroker-mock executable")
 struct MockExecutableTests {
-    /// The directory holding the built executables: the test bundle sits beside them.
-    static let binDirectory: URL = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            if FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("tokenbroker-mock").path) { return directory }
-            directory.deleteLastPathComponent()
-        }
-        return Bundle.main.bundleURL.deletingLastPathComponent()
-    }()
+    static let binDirectory = BuiltProducts.directory
 
     @Test func startsOnPortZeroPrintsThePortAndAnswers() async throws {
         let executable = Self.binDirectory.appendingPathComponent("tokenbroker-mock")

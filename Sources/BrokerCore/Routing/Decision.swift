@@ -13,17 +13,19 @@ public struct Decision: Sendable, Hashable {
     /// these are the offers that could have been cheaper than the last ranked candidate; in
     /// ``RoutingDetail/explain`` mode, every offer in the catalogue.
     public var excluded: [Exclusion]
-    /// Exclusions found but not kept in ``excluded`` (decision mode keeps the cheapest 32).
-    public var unrecordedExclusions: Int
+    /// Exclusions found but not kept in ``excluded`` (decision mode keeps the cheapest 32),
+    /// counted by reason kind.
+    public var unrecordedExclusions: [String: Int]
     public var hysteresis: HysteresisOutcome
     public var decidedAt: Date
 
     public var chosen: Candidate? { ranked.first }
     public var fallbacks: ArraySlice<Candidate> { ranked.dropFirst() }
 
-    /// Exclusions counted by reason kind, e.g. `["capability": 12, "unknown_price": 3]`.
+    /// Every exclusion found, kept or not, counted by reason kind, e.g.
+    /// `["capability": 12, "unknown_price": 3]`.
     public var exclusionCounts: [String: Int] {
-        excluded.reduce(into: [:]) { $0[$1.reason.kind, default: 0] += 1 }
+        excluded.reduce(into: unrecordedExclusions) { $0[$1.reason.kind, default: 0] += 1 }
     }
 }
 

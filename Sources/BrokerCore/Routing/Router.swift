@@ -40,7 +40,8 @@ struct RouterScan {
     var top: [Ranked] = []
     var previousBest: Ranked?
     var excluded: [(index: Int32, reason: ExclusionReason)] = []
-    var unrecorded = 0
+    /// Only allocated once more than ``Router/recordedExclusionLimit`` offers are excluded.
+    var unrecorded: [String: Int] = [:]
     var evaluatedFirst: [Int32] = []
 
     struct Ranked {
@@ -198,7 +199,7 @@ struct RouterScan {
         if explain || excluded.count < Router.recordedExclusionLimit {
             excluded.append((index, reason))
         } else {
-            unrecorded += 1
+            unrecorded[reason.kind, default: 0] += 1
         }
     }
 

@@ -29,12 +29,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
 
     mutating func feed(_ bytes: some Collection<UInt8>) throws(UpstreamError) -> [Data] {
         guard !done else { return [] }
-        let events: [SSEEvent]
-        do {
-            events = try parser.feed(bytes)
-        } catch {
-            throw .malformed("a stream event is larger than \(error.limit) bytes")
-        }
+        let events = try parser.events(from: bytes)
         var output: [Data] = []
         for event in events where !done {
             let object = try JSON.parseUpstream(event.data, what: "an Anthropic stream event")

@@ -24,12 +24,7 @@ struct GeminiStreamDecoder: StreamDecoder {
     }
 
     mutating func feed(_ bytes: some Collection<UInt8>) throws(UpstreamError) -> [Data] {
-        let events: [SSEEvent]
-        do {
-            events = try parser.feed(bytes)
-        } catch {
-            throw .malformed("a stream event is larger than \(error.limit) bytes")
-        }
+        let events = try parser.events(from: bytes)
         var output: [Data] = []
         for event in events {
             let object = try JSON.parseUpstream(event.data, what: "a Gemini stream event")

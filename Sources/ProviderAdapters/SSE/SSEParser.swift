@@ -136,3 +136,14 @@ struct SSEParser: Sendable {
         fieldsPending = false
     }
 }
+
+extension SSEParser {
+    /// ``feed(_:)`` for the stream decoders: an oversized event is a malformed upstream answer.
+    mutating func events(from bytes: some Collection<UInt8>) throws(UpstreamError) -> [SSEEvent] {
+        do {
+            return try feed(bytes)
+        } catch {
+            throw .malformed("a stream event is larger than \(error.limit) bytes")
+        }
+    }
+}
