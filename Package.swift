@@ -35,6 +35,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // SHA-256 of tenant API keys (only hashes are stored).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure: catalogue, money, requirements, pricing, router. No I/O, time passed in.
@@ -62,9 +68,23 @@ let package = Package(
         // Exact JSON: member order and number text survive (money never passes through a Double).
         .target(name: "ExactJSON", swiftSettings: strictSettings),
         .target(name: "ProviderAdapters", dependencies: ["BrokerCore", "ExactJSON"], swiftSettings: strictSettings),
-        // The gateway: calls providers through adapters and the transport (the HTTP front comes with the daemon).
+        // The gateway: the OpenAI-compatible HTTP front, routing, failover, keys, metrics and
+        // the daemon's services; calls providers through adapters and the transport.
         .target(
-            name: "Gateway", dependencies: ["BrokerCore", "BrokerStore", "CurlTransport", "ProviderAdapters"],
+            name: "Gateway",
+            dependencies: [
+                "BrokerCore", "BrokerStore", "CurlTransport", "ProviderAdapters", "PriceFeeds", "ExactJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tokenbroker",
@@ -76,7 +96,10 @@ let package = Package(
         .executableTarget(
             name: "tokenbrokerd",
             dependencies: [
-                "BrokerCore", "BrokerStore", "PriceFeeds",
+                "BrokerCore", "BrokerStore", "PriceFeeds", "Gateway",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -107,7 +130,8 @@ let package = Package(
             name: "BrokerStoreTests", dependencies: ["BrokerStore", "PriceFeeds"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "GatewayTests", dependencies: ["Gateway", "CurlTransport", "ProviderAdapters", "BrokerFixtures"],
+            name: "GatewayTests",
+            dependencies: ["Gateway", "CurlTransport", "ProviderAdapters", "BrokerFixtures", "BrokerCore", "BrokerStore", "ExactJSON"],
             swiftSettings: strictSettings),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(

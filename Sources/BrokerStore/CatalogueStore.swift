@@ -32,6 +32,8 @@ public protocol CatalogueStore: Sendable {
     func decisions(_ filter: DecisionFilter) throws -> [DecisionRecord]
     /// The provider of each stream's latest decision, so hysteresis survives a restart.
     func latestProviders() throws -> [String: String]
+    /// What a tenant's decisions since `date` cost (`spend_nusd`: actual cost, else expected).
+    func spend(tenant: String, since date: Date) throws -> Money
 }
 
 /// A store operation that failed, with what it was doing.

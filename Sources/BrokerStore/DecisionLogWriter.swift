@@ -20,6 +20,7 @@ public final class DecisionLogWriter: Sendable {
         var failedBatches = 0
         var dropped = 0
         var lastError: String?
+        var lastFlushFailed = false
     }
 
     let store: any CatalogueStore
@@ -65,11 +66,15 @@ public final class DecisionLogWriter: Sendable {
         guard !batch.isEmpty else { return }
         do {
             try store.recordDecisions(batch)
-            buffer.withLock { $0.written += batch.count }
+            buffer.withLock {
+                $0.written += batch.count
+                $0.lastFlushFailed = false
+            }
         } catch {
             buffer.withLock { buffer in
                 buffer.records.insert(contentsOf: batch, at: 0)
                 buffer.failedBatches += 1
+                buffer.lastFlushFailed = true
                 buffer.lastError = "\(error)"
             }
         }
@@ -82,13 +87,15 @@ public final class DecisionLogWriter: Sendable {
         public var failedBatches: Int
         public var dropped: Int
         public var lastError: String?
+        /// Whether the most recent write failed (the store is not writable right now).
+        public var failing: Bool
     }
 
     public var statistics: Statistics {
         buffer.withLock {
             Statistics(
                 pending: $0.records.count, written: $0.written, failedBatches: $0.failedBatches, dropped: $0.dropped,
-                lastError: $0.lastError)
+                lastError: $0.lastError, failing: $0.lastFlushFailed)
         }
     }
 }

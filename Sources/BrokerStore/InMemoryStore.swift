@@ -174,6 +174,14 @@ public final class InMemoryStore: CatalogueStore {
         }
     }
 
+    public func spend(tenant: String, since date: Date) throws -> Money {
+        state.withLock { state in
+            state.decisions.filter { $0.tenant == tenant && $0.at >= date }.reduce(Money.zero) { total, record in
+                total + Money(nanoUSD: (record.actualCost ?? record.expectedCost ?? .zero).roundedNanoUSD)
+            }
+        }
+    }
+
     public func latestProviders() throws -> [String: String] {
         state.withLock { state in
             var latest: [String: DecisionRecord] = [:]

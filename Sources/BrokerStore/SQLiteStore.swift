@@ -279,6 +279,15 @@ public final class SQLiteStore: CatalogueStore {
         }
     }
 
+    public func spend(tenant: String, since date: Date) throws -> Money {
+        try read("sum spend of tenant \(tenant)") { db in
+            let total = try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(spend_nusd), 0) FROM decisions WHERE tenant = ? AND at_ms >= ?",
+                arguments: [tenant, StoredForms.milliseconds(date)])
+            return Money(nanoUSD: total ?? 0)
+        }
+    }
+
     public func latestProviders() throws -> [String: String] {
         try read("read latest providers") { db in
             let rows = try Row.fetchAll(

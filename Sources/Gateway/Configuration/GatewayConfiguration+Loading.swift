@@ -1,0 +1,216 @@
+public import BrokerCore
+public import BrokerStore
+public import Foundation
+import Yams
+
+extension GatewayConfiguration {
+    /// Values given on the command line; nil means not given.
+    public struct Overrides: Sendable, Hashable {
+        public var listen: String?
+        public var controlSocket: String?
+        public var database: String?
+        public var providersDirectory: String?
+        public var demoUpstream: String?
+        public var logLevel: String?
+
+        public init(
+            listen: String? = nil, controlSocket: String? = nil, database: String? = nil,
+            providersDirectory: String? = nil, demoUpstream: String? = nil, logLevel: String? = nil
+        ) {
+            self.listen = listen
+            self.controlSocket = controlSocket
+            self.database = database
+            self.providersDirectory = providersDirectory
+            self.demoUpstream = demoUpstream
+            self.logLevel = logLevel
+        }
+    }
+
+    /// Defaults, then the YAML file (if any), then `TOKENBROKER_*` variables, then flags.
+    ///
+    /// The variables: `TOKENBROKER_LISTEN`, `TOKENBROKER_CONTROL_SOCKET`, `TOKENBROKER_DB`,
+    /// `TOKENBROKER_PROVIDERS`, `TOKENBROKER_DEMO_UPSTREAM`, `TOKENBROKER_LOG_LEVEL`.
+    public static func load(
+        file: String?, environment: [String: String], overrides: Overrides = Overrides()
+    ) throws(ConfigurationError) -> GatewayConfiguration {
+        var configuration = GatewayConfiguration()
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ConfigurationError(source: file, field: "file", message: "cannot read: \(error.localizedDescription)")
+            }
+            configuration = try parse(yaml: text, source: file)
+        }
+        let fromEnvironment = Overrides(
+            listen: environment["TOKENBROKER_LISTEN"], controlSocket: environment["TOKENBROKER_CONTROL_SOCKET"],
+            database: environment["TOKENBROKER_DB"], providersDirectory: environment["TOKENBROKER_PROVIDERS"],
+            demoUpstream: environment["TOKENBROKER_DEMO_UPSTREAM"], logLevel: environment["TOKENBROKER_LOG_LEVEL"])
+        try configuration.apply(fromEnvironment, source: "environment")
+        try configuration.apply(overrides, source: "command line")
+        return configuration
+    }
+
+    mutating func apply(_ overrides: Overrides, source: String) throws(ConfigurationError) {
+        do {
+            if let listen = overrides.listen { self.listen = try ListenAddress(parsing: listen) }
+        } catch {
+            throw ConfigurationError(source: source, field: error.field, message: error.message)
+        }
+        if let value = overrides.controlSocket { controlSocket = value }
+        if let value = overrides.database { database = value }
+        if let value = overrides.providersDirectory { providersDirectory = value }
+        if let value = overrides.demoUpstream { demoUpstream = value.isEmpty ? nil : value }
+        if let value = overrides.logLevel {
+            guard Self.logLevels.contains(value) else {
+                throw ConfigurationError(source: source, field: "log_level", message: "expected one of \(Self.logLevels.joined(separator: ", ")), got \"\(value)\"")
+            }
+            logLevel = value
+        }
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Parses the YAML configuration file. Unknown keys are errors: a typo never silently
+    /// leaves a setting at its default.
+    public static func parse(yaml: String, source: String = "config") throws(ConfigurationError) -> GatewayConfiguration {
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: yaml)
+        } catch {
+            throw ConfigurationError(source: source, field: "yaml", message: "\(error)")
+        }
+        var configuration = GatewayConfiguration()
+        guard let root else { return configuration }
+        let reader = ConfigReader(source: source)
+        let map = try reader.mapping(root, field: "top level")
+        try reader.rejectUnknown(map, known: Self.knownKeys, field: "top level")
+        if let value = map["listen"] { configuration.listen = try reader.listen(value) }
+        if let value = map["control_socket"] { configuration.controlSocket = try reader.string(value, field: "control_socket") }
+        if let value = map["db"] { configuration.database = try reader.string(value, field: "db") }
+        if let value = map["providers"] { configuration.providersDirectory = try reader.string(value, field: "providers") }
+        if let value = map["demo_upstream"] { configuration.demoUpstream = try reader.string(value, field: "demo_upstream") }
+        if let value = map["log_level"] {
+            let level = try reader.string(value, field: "log_level")
+            guard logLevels.contains(level) else {
+                throw ConfigurationError(source: source, field: "log_level", message: "expected one of \(logLevels.joined(separator: ", "))")
+            }
+            configuration.logLevel = level
+        }
+        if let value = map["max_body_bytes"] { configuration.maxBodyBytes = try reader.integer(value, field: "max_body_bytes", range: 1024...(1 << 30)) }
+        if let value = map["request_timeout_seconds"] { configuration.requestTimeoutSeconds = try reader.seconds(value, field: "request_timeout_seconds") }
+        if let value = map["connect_timeout_seconds"] { configuration.connectTimeoutSeconds = try reader.seconds(value, field: "connect_timeout_seconds") }
+        if let value = map["drain_timeout_seconds"] { configuration.drainTimeoutSeconds = try reader.seconds(value, field: "drain_timeout_seconds") }
+        if let value = map["catalogue_refresh_seconds"] { configuration.catalogueRefreshSeconds = try reader.seconds(value, field: "catalogue_refresh_seconds") }
+        if let value = map["failover_candidates"] { configuration.failoverCandidates = try reader.integer(value, field: "failover_candidates", range: 1...20) }
+        if let value = map["circuit_breaker"] { configuration.circuitBreaker = try reader.circuitBreaker(value) }
+        if let value = map["keys"] { configuration.bootstrapKeys = try reader.keys(value) }
+        return configuration
+    }
+
+    static let knownKeys: Set<String> = [
+        "listen", "control_socket", "db", "providers", "demo_upstream", "log_level", "max_body_bytes",
+        "request_timeout_seconds", "connect_timeout_seconds", "drain_timeout_seconds", "catalogue_refresh_seconds",
+        "failover_candidates", "circuit_breaker", "keys",
+    ]
+}
+
+/// Typed reads from the YAML tree, each error naming the field.
+struct ConfigReader {
+    let source: String
+
+    func error(_ field: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(source: source, field: field, message: message)
+    }
+
+    func mapping(_ value: Any, field: String) throws(ConfigurationError) -> [String: Any] {
+        guard let map = value as? [String: Any] else { throw error(field, "expected a mapping") }
+        return map
+    }
+
+    func rejectUnknown(_ map: [String: Any], known: Set<String>, field: String) throws(ConfigurationError) {
+        if let unknown = map.keys.filter({ !known.contains($0) }).sorted().first {
+            throw error(field == "top level" ? unknown : "\(field).\(unknown)", "unknown key (known: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func string(_ value: Any, field: String) throws(ConfigurationError) -> String {
+        if let text = value as? String, !text.isEmpty { return text }
+        throw error(field, "expected a non-empty string")
+    }
+
+    func integer(_ value: Any, field: String, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let number = value as? Int, range.contains(number) else {
+            throw error(field, "expected an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    func seconds(_ value: Any, field: String) throws(ConfigurationError) -> Double {
+        let number = (value as? Double) ?? (value as? Int).map(Double.init)
+        guard let number, number > 0, number <= 86_400 else { throw error(field, "expected seconds, more than 0 and at most 86400") }
+        return number
+    }
+
+    func listen(_ value: Any) throws(ConfigurationError) -> ListenAddress {
+        do {
+            return try ListenAddress(parsing: try string(value, field: "listen"))
+        } catch {
+            throw ConfigurationError(source: source, field: error.field, message: error.message)
+        }
+    }
+
+    func circuitBreaker(_ value: Any) throws(ConfigurationError) -> CircuitBreaker.Policy {
+        let map = try mapping(value, field: "circuit_breaker")
+        try rejectUnknown(map, known: ["failures", "cool_down_seconds", "max_cool_down_seconds"], field: "circuit_breaker")
+        let defaults = CircuitBreaker.Policy()
+        let failures = try map["failures"].map { v throws(ConfigurationError) in try integer(v, field: "circuit_breaker.failures", range: 1...1000) }
+        let coolDown = try map["cool_down_seconds"].map { v throws(ConfigurationError) in try seconds(v, field: "circuit_breaker.cool_down_seconds") }
+        let maxCoolDown = try map["max_cool_down_seconds"].map { v throws(ConfigurationError) in try seconds(v, field: "circuit_breaker.max_cool_down_seconds") }
+        return CircuitBreaker.Policy(
+            failureThreshold: failures ?? defaults.failureThreshold, coolDown: coolDown ?? defaults.coolDown,
+            maxCoolDown: maxCoolDown ?? defaults.maxCoolDown)
+    }
+
+    func keys(_ value: Any) throws(ConfigurationError) -> [GatewayConfiguration.BootstrapKey] {
+        guard let list = value as? [Any] else { throw error("keys", "expected a list") }
+        var keys: [GatewayConfiguration.BootstrapKey] = []
+        for (index, item) in list.enumerated() {
+            let field = "keys[\(index)]"
+            let map = try mapping(item, field: field)
+            try rejectUnknown(map, known: ["tenant", "key", "key_sha256", "budget_usd", "period", "policy"], field: field)
+            guard let tenantValue = map["tenant"] else { throw error("\(field).tenant", "required") }
+            var key = GatewayConfiguration.BootstrapKey(tenant: try string(tenantValue, field: "\(field).tenant"))
+            if let value = map["key"] {
+                let text = try string(value, field: "\(field).key")
+                guard text.count >= 16 else { throw error("\(field).key", "too short: a key needs at least 16 characters") }
+                key.key = text
+            }
+            if let value = map["key_sha256"] {
+                let text = try string(value, field: "\(field).key_sha256").lowercased()
+                guard text.count == 64, text.allSatisfy(\.isHexDigit) else { throw error("\(field).key_sha256", "expected 64 hex digits") }
+                key.keySHA256 = text
+            }
+            guard (key.key == nil) != (key.keySHA256 == nil) else {
+                throw error(field, "give exactly one of key and key_sha256")
+            }
+            if let value = map["budget_usd"] {
+                let text = (value as? String) ?? "\(value)"
+                guard let budget = Money(usd: text), budget > .zero else {
+                    throw error("\(field).budget_usd", "expected a positive decimal amount of USD, got \"\(text)\"")
+                }
+                key.budget = budget
+            }
+            if let value = map["period"] {
+                let text = try string(value, field: "\(field).period")
+                guard let period = BudgetPeriod(rawValue: text) else { throw error("\(field).period", "expected day or month") }
+                key.period = period
+            }
+            if key.budget != nil, key.period == nil { key.period = .month }
+            if let value = map["policy"] { key.policy = try string(value, field: "\(field).policy") }
+            keys.append(key)
+        }
+        return keys
+    }
+}

@@ -1,0 +1,111 @@
+public import BrokerCore
+public import BrokerStore
+
+/// Everything `tokenbrokerd` is told: where to listen and keep state, limits, the demo
+/// overlay and bootstrap keys. Read from a YAML file, then `TOKENBROKER_*` variables, then
+/// flags — each later source overrides the earlier (see ``load(file:environment:overrides:)``).
+///
+/// ```yaml
+/// listen: 127.0.0.1:8080
+/// db: var/tokenbroker.sqlite
+/// providers: Providers
+/// demo_upstream: http://127.0.0.1:9100   # providers without credentials are served here
+/// keys:
+///   - tenant: demo
+///     key: tb-demo-0000
+///     budget_usd: "5.00"
+///     period: day
+/// ```
+public struct GatewayConfiguration: Sendable, Hashable {
+    public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
+    /// The control API's Unix socket (served by the control-plane issue's listener).
+    public var controlSocket = "var/tokenbroker.sock"
+    public var database = "var/tokenbroker.sqlite"
+    public var providersDirectory = "Providers"
+    /// Request bodies above this get a 413.
+    public var maxBodyBytes = 4 << 20
+    /// The whole request, every failover attempt included.
+    public var requestTimeoutSeconds: Double = 120
+    public var connectTimeoutSeconds: Double = 5
+    /// How long SIGTERM waits for requests in flight before it stops them.
+    public var drainTimeoutSeconds: Double = 30
+    /// How often the routing table is rebuilt from the store, so future-dated prices take effect.
+    public var catalogueRefreshSeconds: Double = 60
+    /// Providers whose credentials are not set are served by this server (the demo overlay,
+    /// e.g. `tokenbroker-mock`), at their wire format's standard path.
+    public var demoUpstream: String?
+    public var circuitBreaker = CircuitBreaker.Policy()
+    /// Candidates kept on each decision, the chosen one included: the failover list.
+    public var failoverCandidates = 5
+    public var logLevel = "info"
+    public var bootstrapKeys: [BootstrapKey] = []
+
+    public init() {}
+
+    /// A tenant key named in the configuration file, created on start if it is not stored yet.
+    public struct BootstrapKey: Sendable, Hashable {
+        public var tenant: String
+        /// The key itself, or only its SHA-256 (hex) so the file holds no secret.
+        public var key: String?
+        public var keySHA256: String?
+        public var budget: Money?
+        public var period: BudgetPeriod?
+        public var policy: String?
+
+        public init(
+            tenant: String, key: String? = nil, keySHA256: String? = nil, budget: Money? = nil,
+            period: BudgetPeriod? = nil, policy: String? = nil
+        ) {
+            self.tenant = tenant
+            self.key = key
+            self.keySHA256 = keySHA256
+            self.budget = budget
+            self.period = period
+            self.policy = policy
+        }
+
+        /// The hash stored for this key.
+        public var hash: String { keySHA256?.lowercased() ?? APIKeyHash.hash(key ?? "") }
+    }
+}
+
+/// `HOST:PORT` (IPv6 as `[::1]:PORT`); port 0 picks a free port.
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init(parsing text: String) throws(ConfigurationError) {
+        let separator = text.lastIndex(of: ":")
+        guard let separator, let port = Int(text[text.index(after: separator)...]), (0...65535).contains(port) else {
+            throw ConfigurationError(field: "listen", message: "expected HOST:PORT with a port from 0 to 65535, got \"\(text)\"")
+        }
+        var host = String(text[..<separator])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else {
+            throw ConfigurationError(field: "listen", message: "expected HOST:PORT, got \"\(text)\" (no host)")
+        }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// A configuration value that cannot be used, naming where it came from and the field.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var source: String?
+    public var field: String
+    public var message: String
+
+    public init(source: String? = nil, field: String, message: String) {
+        self.source = source
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(source.map { "\($0): " } ?? "")\(field): \(message)" }
+}

@@ -1,0 +1,260 @@
+import ExactJSON
+import Logging
+import BrokerCore
+import BrokerStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ProviderAdapters
+
+extension ChatCompletionsEndpoint {
+    /// Tries the ranked offers in order until one answers. A retryable failure (connection,
+    /// timeout, 5xx, 429, overload, a garbled answer — and for streams, anything before the
+    /// first frame reaches the client) moves on to the next offer; every attempt is recorded.
+    func dispatch(_ prepared: Prepared) async throws -> Response {
+        var attempts: [String] = []
+        var failures: [UpstreamError] = []
+        let created = Int(prepared.at.timeIntervalSince1970)
+        for candidate in prepared.decision.ranked {
+            let offer = candidate.offer
+            let now = Date()
+            guard ContinuousClock.now < prepared.deadline else {
+                failures.append(UpstreamError(kind: .timeout, message: "request deadline passed before \(offer) was tried"))
+                break
+            }
+            if gateway.state.admit(offer, at: now) == .rejected {
+                attempts.append("\(offer):circuit_open")
+                continue
+            }
+            guard let call = self.call(for: offer, prepared) else {
+                attempts.append("\(offer):unavailable")
+                continue
+            }
+            let attemptStart = ContinuousClock.now
+            do {
+                if prepared.profile.stream {
+                    let stream = try await gateway.client.stream(call, openAIBody: prepared.body, created: created)
+                    let box = StreamBox(stream)
+                    // The first frame decides: until it is sent, failing over is still invisible to the client.
+                    let first = try await box.next()
+                    guard let first else {
+                        throw UpstreamError(kind: .malformedResponse, message: "the stream ended before its first event")
+                    }
+                    succeeded(offer, attemptStart)
+                    attempts.append("\(offer):ok")
+                    return streamResponse(prepared, candidate: candidate, first: first, rest: box, attempts: attempts)
+                }
+                let answer = try await gateway.client.complete(call, openAIBody: prepared.body)
+                succeeded(offer, attemptStart)
+                attempts.append("\(offer):ok")
+                return completeResponse(prepared, candidate: candidate, answer: answer, attempts: attempts)
+            } catch let error as UpstreamError {
+                failed(offer, error, attemptStart)
+                attempts.append("\(offer):\(error.status.map(String.init) ?? error.kind.rawValue)")
+                failures.append(error)
+                if !Self.failsOver(error) { break }
+            }
+        }
+        return allFailed(prepared, failures: failures, attempts: attempts)
+    }
+
+    /// Whether another offer may succeed where this one failed. A request the provider
+    /// rejects as malformed or too long would fail everywhere, so it goes back to the client.
+    static func failsOver(_ error: UpstreamError) -> Bool {
+        switch error.kind {
+        case .badRequest, .contextLengthExceeded: false
+        // The provider's key or account is at fault, not the request: another provider may serve it.
+        case .authentication, .permission, .notFound: true
+        default: error.isRetryable
+        }
+    }
+
+    private func call(for offer: OfferID, _ prepared: Prepared) -> ProviderClient.Call? {
+        guard let upstream = prepared.snapshot.upstreams[offer.provider], upstream.unavailableReason == nil else { return nil }
+        let remaining = prepared.deadline - .now
+        let connect = Duration.milliseconds(Int64(gateway.configuration.connectTimeoutSeconds * 1000))
+        return ProviderClient.Call(
+            adapter: upstream.adapter, endpoint: upstream.endpoint,
+            upstreamModel: prepared.snapshot.offers[offer]?.upstreamModel ?? offer.model,
+            connectTimeout: min(connect, remaining), timeout: remaining)
+    }
+
+    private func succeeded(_ offer: OfferID, _ start: ContinuousClock.Instant) {
+        gateway.state.record(.success, for: offer, at: Date())
+        gateway.metrics.upstream(provider: offer.provider, outcome: "ok", duration: .now - start)
+    }
+
+    private func failed(_ offer: OfferID, _ error: UpstreamError, _ start: ContinuousClock.Instant) {
+        gateway.metrics.upstream(provider: offer.provider, outcome: error.kind.rawValue, duration: .now - start)
+        // A request the client got wrong says nothing about the provider's health.
+        guard Self.failsOver(error) else { return }
+        let transition = gateway.state.record(
+            .failure(retryAfter: error.retryAfterSeconds.map(TimeInterval.init)), for: offer, at: Date())
+        if case .opened(let until) = transition {
+            gateway.logger.warning("circuit opened for \(offer) until \(until): \(error.kind.rawValue)")
+        }
+    }
+
+    // MARK: - Answers
+
+    private func completeResponse(_ prepared: Prepared, candidate: Candidate, answer: ChatResponse, attempts: [String]) -> Response {
+        let cost = actualCost(answer.usage, candidate: candidate, prepared)
+        var record = Self.record(prepared, served: candidate, attempts: attempts, status: "ok")
+        record.actualPromptTokens = answer.usage?.promptTokens
+        record.actualOutputTokens = answer.usage?.completionTokens
+        record.actualCost = cost
+        record.latencyMilliseconds = Self.milliseconds(since: prepared.started)
+        finish(prepared, record: record, streamed: false, status: 200)
+        var headers = routedHeaders(prepared, candidate: candidate, cost: cost ?? candidate.expectedCost)
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    private func streamResponse(
+        _ prepared: Prepared, candidate: Candidate, first: Data, rest box: StreamBox, attempts: [String]
+    ) -> Response {
+        var headers = routedHeaders(prepared, candidate: candidate, cost: candidate.expectedCost)
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let endpoint = self
+        let body = ResponseBody { (writer: inout any ResponseBodyWriter) in
+            var status = "ok"
+            defer {
+                var record = Self.record(prepared, served: candidate, attempts: attempts, status: status)
+                let usage = box.usage
+                record.actualPromptTokens = usage?.promptTokens
+                record.actualOutputTokens = usage?.completionTokens
+                record.actualCost = endpoint.actualCost(usage, candidate: candidate, prepared)
+                record.latencyMilliseconds = Self.milliseconds(since: prepared.started)
+                endpoint.finish(prepared, record: record, streamed: true, status: 200)
+            }
+            do {
+                try await writer.write(ByteBuffer(bytes: first))
+            } catch {
+                status = "client_cancelled"
+                throw error
+            }
+            while true {
+                let frame: Data?
+                do {
+                    frame = try await box.next()
+                } catch {
+                    // Too late to fail over: tell the client in the stream, as OpenAI does.
+                    status = "upstream_cut"
+                    let message = (error as? UpstreamError)?.description ?? "the upstream stream failed"
+                    let event = JSONWriter.bytes(.object(["error": .object([
+                        "message": .string("upstream \(candidate.offer.provider) failed mid-stream: \(message)"),
+                        "type": "server_error", "param": .null, "code": "upstream_stream_cut",
+                    ])]))
+                    try? await writer.write(ByteBuffer(bytes: Array("data: ".utf8) + event + Array("\n\n".utf8)))
+                    try? await writer.finish(nil)
+                    return
+                }
+                guard let frame else { break }
+                do {
+                    try await writer.write(ByteBuffer(bytes: frame))
+                } catch {
+                    status = "client_cancelled"
+                    throw error
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    private func allFailed(_ prepared: Prepared, failures: [UpstreamError], attempts: [String]) -> Response {
+        var record = Self.record(prepared, served: nil, attempts: attempts, status: "upstream_failed")
+        record.latencyMilliseconds = Self.milliseconds(since: prepared.started)
+        gateway.log(record)
+        var error: GatewayError
+        if let last = failures.last, !Self.failsOver(last) {
+            error = GatewayError(
+                status: .badRequest, type: "invalid_request_error",
+                code: last.kind == .contextLengthExceeded ? "context_length_exceeded" : "upstream_rejected_request",
+                param: nil, message: "\(prepared.decision.ranked.first?.offer.provider ?? "the provider") rejected the request: \(last.message)")
+        } else {
+            let allTimedOut = !failures.isEmpty && failures.allSatisfy { $0.kind == .timeout }
+            let busy = failures.contains { $0.kind == .rateLimited || $0.kind == .overloaded } || failures.isEmpty
+            let status: HTTPResponse.Status = allTimedOut ? .gatewayTimeout : (busy ? .serviceUnavailable : .badGateway)
+            let summary = attempts.isEmpty ? "no offer could be tried" : attempts.joined(separator: ", ")
+            error = GatewayError(
+                status: status, type: "server_error", code: "upstream_failed", param: nil,
+                message: "every offer failed (\(summary)); last error: \(failures.last?.description ?? "none")")
+            error.retryAfterSeconds = failures.compactMap(\.retryAfterSeconds).min()
+        }
+        gateway.metrics.error(type: error.code ?? error.type)
+        gateway.metrics.request(status: Int(error.status.code), duration: .now - prepared.started, streamed: prepared.profile.stream)
+        var headers = HTTPFields()
+        headers[.tokenbrokerDecision] = prepared.decisionID
+        return error.response(extraHeaders: headers)
+    }
+
+    private func routedHeaders(_ prepared: Prepared, candidate: Candidate, cost: Money) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.tokenbrokerProvider] = candidate.offer.provider
+        headers[.tokenbrokerModel] = candidate.offer.model
+        headers[.tokenbrokerDecision] = prepared.decisionID
+        headers[.tokenbrokerCost] = cost.decimalString()
+        return headers
+    }
+
+    /// What the request cost at the price version it was routed with, from the usage the
+    /// provider reported; nil when it reported none.
+    func actualCost(_ usage: Usage?, candidate: Candidate, _ prepared: Prepared) -> Money? {
+        guard let usage, let version = prepared.snapshot.table.priceVersion(of: candidate.offer) else { return nil }
+        let mix = TokenMix(
+            promptTokens: usage.promptTokens, cachedPromptTokens: usage.cachedPromptTokens, outputTokens: usage.completionTokens)
+        return Pricing.cost(of: mix, at: version, credit: prepared.context.credits[candidate.offer.provider] ?? .zero)?.effective
+    }
+
+    /// Notes the served provider for the stream, logs the decision and counts it.
+    func finish(_ prepared: Prepared, record: DecisionRecord, streamed: Bool, status: Int) {
+        var record = record
+        if let provider = record.chosen?.provider {
+            let previous = gateway.state.served(stream: prepared.streamKey, by: provider)
+            record.previousProvider = previous
+            record.switched = previous != nil && previous != provider
+            let spend = record.actualCost ?? record.expectedCost ?? .zero
+            gateway.state.addSpend(spend, tenant: prepared.key.tenant, now: prepared.at)
+            gateway.metrics.decision(provider: provider, switchedFrom: previous, spend: spend)
+        }
+        gateway.log(record)
+        gateway.metrics.request(status: status, duration: .now - prepared.started, streamed: streamed)
+    }
+
+    static func record(_ prepared: Prepared, served: Candidate?, attempts: [String], status: String) -> DecisionRecord {
+        let decision = prepared.decision
+        var held = false
+        if case .held = decision.hysteresis { held = true }
+        return DecisionRecord(
+            id: prepared.decisionID, at: prepared.at, tenant: prepared.key.tenant, policy: decision.policy,
+            streamKey: prepared.streamKey, target: decision.target.description, chosen: served?.offer,
+            expectedCost: served?.expectedCost, priceEffectiveAt: served?.priceEffectiveAt,
+            promptTokensEstimate: decision.mix.promptTokens, outputTokensEstimate: decision.mix.outputTokens,
+            candidates: decision.ranked.map { "\($0.offer)=\($0.expectedCost.decimalString())" },
+            exclusions: decision.exclusionCounts, previousProvider: prepared.context.previousProvider,
+            switched: false, heldByHysteresis: held, attempts: attempts, status: status)
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        Int((ContinuousClock.now - start).nanoseconds / 1_000_000)
+    }
+}
+
+/// Hands a stream's iterator from the dispatch loop to the response body writer. Only one
+/// task uses it at a time: the loop until it returns the response, then the writer.
+final class StreamBox: @unchecked Sendable {
+    private var iterator: UpstreamStream.Iterator
+    private let stream: UpstreamStream
+
+    init(_ stream: UpstreamStream) {
+        self.stream = stream
+        self.iterator = stream.makeAsyncIterator()
+    }
+
+    func next() async throws -> Data? { try await iterator.next() }
+
+    var usage: Usage? { stream.usage.current }
+}

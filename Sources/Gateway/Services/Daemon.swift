@@ -1,0 +1,83 @@
+import BrokerCore
+import UnixSignals
+public import BrokerStore
+import CurlTransport
+import Foundation
+public import Logging
+import NIOCore
+public import Prometheus
+public import ServiceLifecycle
+
+/// `tokenbrokerd` assembled: every long-running part as a service in one group.
+///
+/// Start order: the decision log writer, the catalogue refresher (periodic + SIGHUP), the
+/// HTTP server. On SIGTERM/SIGINT the group stops them in reverse: the server stops accepting
+/// and lets requests in flight finish (up to `drain_timeout_seconds`), then the refresher
+/// stops, then the writer commits everything still buffered.
+public struct Daemon: Sendable {
+    public let gateway: Gateway
+    public let serviceGroup: ServiceGroup
+    /// Held for the life of the process: a second daemon on the same state refuses to start.
+    public let lock: StateLock
+    let transport: CurlTransport
+
+    /// Builds everything and fails fast — lock held elsewhere, unreadable database, bad
+    /// provider file — before a port is bound.
+    /// - Parameters:
+    ///   - reloadConfiguration: reads the configuration again on SIGHUP.
+    ///   - onListening: called with the bound address (the real port when 0 was asked for).
+    public static func make(
+        configuration: GatewayConfiguration, environment: [String: String], registry: PrometheusCollectorRegistry?,
+        logger: Logger, reloadConfiguration: @escaping @Sendable () throws -> GatewayConfiguration,
+        onListening: @escaping @Sendable (String) -> Void
+    ) throws -> Daemon {
+        let lock = try StateLock(path: configuration.database + ".lock")
+        let store = try SQLiteStore(path: configuration.database)
+        let loader = CatalogueLoader(store: store, environment: environment)
+        let now = Date()
+        let (snapshot, report) = try loader.load(configuration: configuration, at: now)
+        let keys = KeyDirectory(store: store)
+        let created = try keys.bootstrap(configuration.bootstrapKeys, at: now)
+        logger.notice(
+            "catalogue: \(snapshot.catalogue.providers.count) providers, \(snapshot.table.offerCount) offers, \(snapshot.catalogue.policies.count) policies; \(report.priceVersionsAppended) price versions appended; \(created) bootstrap keys created")
+        for (provider, reason) in snapshot.unavailable.sorted(by: { $0.key < $1.key }) {
+            logger.warning("provider \(provider) is out of routing: \(reason)")
+        }
+        let demo = snapshot.upstreams.values.filter(\.isDemo).map(\.provider).sorted()
+        if !demo.isEmpty, let upstream = configuration.demoUpstream {
+            logger.notice("demo overlay: \(demo.count) providers without credentials are served by \(upstream)")
+        }
+        let state = BrokerState(
+            snapshot: snapshot, lastProviders: try store.latestProviders(), breakerPolicy: configuration.circuitBreaker)
+        let transport = try CurlTransport()
+        let writer = DecisionLogWriter(store: store)
+        let gateway = Gateway(
+            configuration: configuration, state: state, store: store, client: ProviderClient(transport: transport),
+            decisionLog: writer, keys: keys, logger: logger, startedAt: now)
+        let app = buildGatewayApplication(gateway: gateway, registry: registry, logger: logger) { channel in
+            onListening(Self.describe(channel.localAddress) ?? configuration.listen.description)
+        }
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: DecisionLogService(writer: writer), serviceName: "decision-log"),
+                .init(
+                    service: CatalogueService(gateway: gateway, loader: loader, reloadConfiguration: reloadConfiguration),
+                    serviceName: "catalogue"),
+                .init(service: app, serviceName: "http"),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000) + 2000)
+        return Daemon(gateway: gateway, serviceGroup: ServiceGroup(configuration: group), lock: lock, transport: transport)
+    }
+
+    public func run() async throws {
+        defer { transport.shutdown() }
+        try await serviceGroup.run()
+    }
+
+    static func describe(_ address: SocketAddress?) -> String? {
+        guard let address, let port = address.port else { return nil }
+        let host = address.ipAddress ?? "127.0.0.1"
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
