@@ -5,8 +5,10 @@
 SWIFT ?= swift
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
 BIN = $(shell $(SWIFT) build --show-bin-path)
+PYTHON ?= python3
+VENV := .venv-e2e
 
-.PHONY: all deps build test run bench bench-transport clean
+.PHONY: all deps build test e2e run bench bench-transport bench-gateway clean
 
 all: build
 
@@ -32,6 +34,20 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) e2e
+
+# End-to-end: the real tokenbrokerd and tokenbroker-mock, driven by the official OpenAI
+# Python SDK from a virtual environment (PyPI; python3-venv from Debian when missing).
+$(VENV)/.installed: Tests/EndToEnd/requirements.txt
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-venv; } || { echo "run: sudo apt-get install -y python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/EndToEnd/requirements.txt
+	touch $@
+
+e2e: $(VENV)/.installed
+	$(SWIFT) build --product tokenbrokerd
+	$(SWIFT) build --product tokenbroker-mock
+	TOKENBROKER_BIN=$(BIN) $(VENV)/bin/pytest -q Tests/EndToEnd
 
 # Until the daemon lands, `make run` shows the router at work on the bundled catalogue.
 run: build

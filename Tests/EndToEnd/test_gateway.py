@@ -1,0 +1,161 @@
+"""tokenbrokerd driven by the official OpenAI Python SDK, against tokenbroker-mock."""
+
+import json
+
+import openai
+import pytest
+from openai import OpenAI
+
+from harness import BUDGET_KEY, KEY
+
+MESSAGES = [{"role": "user", "content": "Say hello."}]
+
+
+def test_chat_completion_goes_to_the_cheapest_offer_and_is_logged(client, daemon):
+    raw = client.chat.completions.with_raw_response.create(model="auto", messages=MESSAGES)
+    completion = raw.parse()
+    assert completion.choices[0].message.content.startswith("The mock provider answers")
+    assert completion.usage.completion_tokens == 16
+    assert raw.headers["x-tokenbroker-provider"] == "alpha"
+    assert raw.headers["x-tokenbroker-model"] == "m-open"
+    row = daemon.decision(raw.headers["x-tokenbroker-decision"])
+    assert row["provider"] == "alpha" and row["status"] == "ok"
+    assert json.loads(row["attempts"]) == ["alpha/m-open:ok"]
+    assert row["actual_output_tokens"] == 16
+    # Actual cost from the usage the provider reported, at alpha's 0.10 / 0.20 USD per Mtok.
+    expected_nusd = completion.usage.prompt_tokens * 100 + 16 * 200
+    assert row["actual_cost_nusd"] == expected_nusd
+    cost = raw.headers["x-tokenbroker-cost-usd"]
+    assert int(round(float(cost) * 1e9)) == expected_nusd
+
+
+def test_streaming_chat_forwards_every_chunk(client):
+    raw = client.chat.completions.with_raw_response.create(
+        model="m-open", messages=MESSAGES, stream=True, stream_options={"include_usage": True})
+    assert raw.headers["x-tokenbroker-provider"] == "alpha"
+    chunks = list(raw.parse())
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text.split() == "The mock provider answers with these words so that every token is one word and a".split()
+    assert chunks[-1].usage.completion_tokens == 16
+
+
+def test_streaming_through_the_anthropic_and_gemini_adapters(client, mock):
+    mock.set("alpha-m-open", {"error": "server_error"})
+    stream = client.chat.completions.create(model="auto", messages=MESSAGES, stream=True)
+    text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+    assert len(text.split()) == 16
+    mock.set("beta-m-open", {"error": "server_error"})
+    raw = client.chat.completions.with_raw_response.create(model="auto", messages=MESSAGES, stream=True)
+    assert raw.headers["x-tokenbroker-provider"] == "gamma"
+    text = "".join(c.choices[0].delta.content or "" for c in raw.parse() if c.choices)
+    assert len(text.split()) == 16
+
+
+def test_tool_calls_round_trip(client):
+    tools = [{
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather for a city",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        },
+    }]
+    completion = client.chat.completions.create(
+        model="auto", messages=[{"role": "user", "content": "call tool get_weather for Paris"}], tools=tools)
+    call = completion.choices[0].message.tool_calls[0]
+    assert call.function.name == "get_weather"
+    assert json.loads(call.function.arguments) == {"city": "mock"}
+    assert completion.choices[0].finish_reason == "tool_calls"
+    follow_up = client.chat.completions.create(
+        model="auto", tools=tools,
+        messages=[
+            {"role": "user", "content": "What is the weather in Paris?"},
+            {"role": "assistant", "content": None, "tool_calls": [call.model_dump()]},
+            {"role": "tool", "tool_call_id": call.id, "content": "sunny"},
+        ])
+    assert follow_up.choices[0].message.content
+
+
+def test_models_list_has_policies_and_models(client):
+    ids = [model.id for model in client.models.list()]
+    assert ids[:2] == ["auto", "unreachable"]
+    assert "m-open" in ids
+
+
+def test_unknown_or_missing_key_is_a_401(daemon):
+    bad = OpenAI(base_url=daemon.url, api_key="tb-wrong-key-000000000000", max_retries=0)
+    with pytest.raises(openai.AuthenticationError) as raised:
+        bad.chat.completions.create(model="auto", messages=MESSAGES)
+    assert raised.value.status_code == 401
+    assert "tb-wrong-key" not in str(raised.value.body)
+
+
+def test_invalid_body_is_a_400_naming_the_field(client):
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.chat.completions.create(model="auto", messages=[])
+    assert raised.value.body["param"] == "messages"
+
+
+def test_bad_routing_header_is_a_400(client):
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.chat.completions.create(
+            model="auto", messages=MESSAGES, extra_headers={"x-tokenbroker-data-class": "secret"})
+    assert raised.value.body["param"] == "x-tokenbroker-data-class"
+
+
+def test_unknown_model_is_a_404(client):
+    with pytest.raises(openai.NotFoundError) as raised:
+        client.chat.completions.create(model="gpt-99", messages=MESSAGES)
+    assert raised.value.body["code"] == "model_not_found"
+
+
+def test_no_adequate_offer_is_a_422_with_reasons(client):
+    with pytest.raises(openai.UnprocessableEntityError) as raised:
+        client.chat.completions.create(model="unreachable", messages=MESSAGES)
+    body = raised.value.body
+    assert body["code"] == "no_adequate_offer"
+    assert body["exclusion_counts"] == {"quality": 3}
+    assert {e["offer"] for e in body["excluded"]} == {"alpha/m-open", "beta/m-open", "gamma/m-open"}
+    assert all(e["detail"] == "quality 1300 below the floor 2000" for e in body["excluded"])
+
+
+def test_quality_header_tightens_the_policy(client):
+    with pytest.raises(openai.UnprocessableEntityError):
+        client.chat.completions.create(
+            model="auto", messages=MESSAGES, extra_headers={"x-tokenbroker-min-quality": "1400"})
+
+
+def test_budget_exhausted_is_a_429(daemon):
+    capped = OpenAI(base_url=daemon.url, api_key=BUDGET_KEY, max_retries=0)
+    capped.chat.completions.create(model="auto", messages=MESSAGES)  # spends more than the tiny budget
+    with pytest.raises(openai.RateLimitError) as raised:
+        capped.chat.completions.create(model="auto", messages=MESSAGES)
+    assert raised.value.body["code"] == "budget_exhausted"
+
+
+def test_failover_when_the_cheapest_provider_returns_503(client, daemon, mock):
+    mock.set("alpha-m-open", {"error": "overloaded"})
+    raw = client.chat.completions.with_raw_response.create(model="auto", messages=MESSAGES)
+    assert raw.parse().choices[0].message.content
+    assert raw.headers["x-tokenbroker-provider"] == "beta"
+    row = daemon.decision(raw.headers["x-tokenbroker-decision"])
+    assert json.loads(row["attempts"]) == ["alpha/m-open:503", "beta/m-open:ok"]
+    assert row["provider"] == "beta" and row["status"] == "ok"
+
+
+def test_every_provider_failing_is_a_503_with_the_attempts(client, mock):
+    for model in ("alpha-m-open", "beta-m-open", "gamma-m-open"):
+        mock.set(model, {"error": "overloaded"})
+    with pytest.raises(openai.InternalServerError) as raised:
+        client.chat.completions.create(model="auto", messages=MESSAGES)
+    assert raised.value.status_code == 503
+    assert "alpha/m-open:503" in raised.value.body["message"]
+
+
+def test_metrics_count_requests_and_decisions(daemon, client):
+    client.chat.completions.create(model="auto", messages=MESSAGES)
+    import urllib.request
+    text = urllib.request.urlopen(daemon.url.removesuffix("/v1") + "/metrics").read().decode()
+    assert 'tokenbroker_decisions_total{provider="alpha"}' in text
+    assert "tokenbroker_upstream_duration_seconds_bucket" in text
+    assert KEY not in text

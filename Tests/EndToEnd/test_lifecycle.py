@@ -1,0 +1,107 @@
+"""Price changes, reloads, circuit breaking and shutdown: each test has its own daemon."""
+
+import concurrent.futures
+import json
+import signal
+import sqlite3
+import time
+
+import pytest
+from openai import OpenAI
+
+from harness import KEY, Daemon
+
+MESSAGES = [{"role": "user", "content": "Say hello."}]
+
+
+@pytest.fixture
+def own_daemon(mock):
+    d = Daemon(mock)
+    yield d
+    d.stop()
+
+
+def client_for(daemon):
+    return OpenAI(base_url=daemon.url, api_key=KEY, max_retries=0, timeout=30)
+
+
+def provider_of(client):
+    raw = client.chat.completions.with_raw_response.create(model="auto", messages=MESSAGES)
+    return raw.headers["x-tokenbroker-provider"], raw.headers["x-tokenbroker-decision"]
+
+
+def test_a_price_cut_moves_the_next_request_and_is_logged_as_a_switch(own_daemon):
+    client = client_for(own_daemon)
+    assert provider_of(client)[0] == "alpha"
+    # gamma cuts its price below alpha's: the provider file changes and the daemon reloads.
+    own_daemon.write_provider("gamma", "gemini", "gamma-m-open", "0.01", "0.02")
+    own_daemon.signal(signal.SIGHUP)
+    own_daemon.wait_for_log("reloaded:")
+    provider, decision = provider_of(client)
+    assert provider == "gamma"
+    row = own_daemon.decision(decision)
+    assert row["switched"] == 1 and row["previous_provider"] == "alpha"
+
+
+def test_sighup_with_a_broken_provider_file_keeps_the_running_catalogue(own_daemon):
+    client = client_for(own_daemon)
+    (own_daemon.providers / "alpha.yaml").write_text("id: alpha\nwire_format: smoke-signals\n")
+    own_daemon.signal(signal.SIGHUP)
+    own_daemon.wait_for_log("reload rejected")
+    assert "alpha.yaml" in own_daemon.log_text()
+    assert provider_of(client)[0] == "alpha"
+
+
+def test_the_circuit_opens_after_repeated_failures_and_routing_skips_the_offer(mock):
+    daemon = Daemon(mock, extra_config="")
+    try:
+        client = client_for(daemon)
+        mock.set("alpha-m-open", {"error": "server_error"})
+        for _ in range(5):
+            assert provider_of(client)[0] == "beta"
+        before = mock.stats()["models"].get("alpha-m-open", {}).get("requests", 0)
+        provider, decision = provider_of(client)
+        assert provider == "beta"
+        # The open circuit takes alpha out of routing: it is not even tried.
+        assert mock.stats()["models"]["alpha-m-open"]["requests"] == before
+        assert json.loads(daemon.decision(decision)["attempts"]) == ["beta/m-open:ok"]
+    finally:
+        daemon.stop()
+
+
+def test_sigterm_lets_requests_in_flight_finish_and_logs_them_all(mock):
+    daemon = Daemon(mock)
+    client = client_for(daemon)
+    mock.set("alpha-m-open", {"first_token_latency_ms": 1500})
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        futures = [pool.submit(provider_of, client) for _ in range(6)]
+        time.sleep(0.5)
+        daemon.signal(signal.SIGTERM)
+        results = [future.result(timeout=30) for future in futures]
+    assert [provider for provider, _ in results] == ["alpha"] * 6
+    assert daemon.wait(timeout=30) == 0
+    logged = {row["id"]: row for row in daemon.decisions()}
+    for _, decision in results:
+        assert logged[decision]["status"] == "ok"
+    daemon.stop()
+
+
+def test_after_kill_9_the_database_opens_clean_and_earlier_decisions_are_there(mock):
+    daemon = Daemon(mock)
+    client = client_for(daemon)
+    decisions = [provider_of(client)[1] for _ in range(5)]
+    time.sleep(0.3)  # more than one commit window (50 ms)
+    daemon.signal(signal.SIGKILL)
+    daemon.wait()
+    connection = sqlite3.connect(daemon.db)
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    logged = {row[0] for row in connection.execute("SELECT id FROM decisions")}
+    connection.close()
+    assert set(decisions) <= logged
+    daemon.stop()
+
+
+def test_a_second_daemon_on_the_same_state_refuses_to_start(own_daemon, mock):
+    with pytest.raises(RuntimeError) as raised:
+        Daemon(mock, directory=own_daemon.directory)
+    assert "another tokenbrokerd" in str(raised.value)
