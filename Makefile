@@ -49,16 +49,11 @@ e2e: $(VENV)/.installed
 	$(SWIFT) build --product tokenbroker-mock
 	TOKENBROKER_BIN=$(BIN) $(VENV)/bin/pytest -q Tests/EndToEnd
 
-# Until the daemon lands, `make run` shows the router at work on the bundled catalogue.
-run: build
-	@echo "== The cheapest adequate offer for a 2,000-token chat request (policy auto) =="
-	$(BIN)/tokenbroker route explain --offline --providers Providers --prompt-tokens 2000 --limit 8
-	@echo
-	@echo "== The same request with tools, a JSON schema and a quality floor (policy frontier) =="
-	$(BIN)/tokenbroker route explain --offline --providers Providers --policy frontier --tools --json-schema --prompt-tokens 2000 --limit 8
-	@echo
-	@echo "== Confidential data: only providers whose terms allow it =="
-	$(BIN)/tokenbroker route explain --offline --providers Providers --data-class confidential --prompt-tokens 20000 --limit 8
+# The daemon on the bundled catalogue, every provider without a key served by the mock.
+run: deps
+	$(SWIFT) build --product tokenbrokerd
+	$(SWIFT) build --product tokenbroker-mock
+	Deploy/demo/run.sh $(BIN)
 
 # Micro-benchmarks live in their own package so `make test` never builds them.
 bench: deps
