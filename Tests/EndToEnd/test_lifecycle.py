@@ -105,3 +105,23 @@ def test_a_second_daemon_on_the_same_state_refuses_to_start(own_daemon, mock):
     with pytest.raises(RuntimeError) as raised:
         Daemon(mock, directory=own_daemon.directory)
     assert "another tokenbrokerd" in str(raised.value)
+
+
+def test_when_every_adequate_offer_has_an_open_circuit_the_answer_is_503_with_retry_after(mock):
+    import openai
+    daemon = Daemon(mock)
+    try:
+        client = client_for(daemon)
+        for model in ("alpha-m-open", "beta-m-open", "gamma-m-open"):
+            mock.set(model, {"error": "server_error"})
+        for _ in range(5):
+            with pytest.raises(openai.InternalServerError) as raised:
+                client.chat.completions.create(model="auto", messages=MESSAGES)
+            assert raised.value.status_code == 502
+        with pytest.raises(openai.InternalServerError) as raised:
+            client.chat.completions.create(model="auto", messages=MESSAGES)
+        assert raised.value.status_code == 503
+        assert raised.value.body["code"] == "upstream_unavailable"
+        assert 1 <= int(raised.value.response.headers["retry-after"]) <= 30
+    finally:
+        daemon.stop()

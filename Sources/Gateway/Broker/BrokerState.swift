@@ -96,6 +96,17 @@ public final class BrokerState: Sendable {
         runtime.withLock { state in state.breakers.filter { $0.value.isOpen(at: now) }.map(\.key).sorted() }
     }
 
+    /// Seconds until the first open circuit lets a probe through, at least 1.
+    public func secondsUntilProbe(at now: Date) -> Int? {
+        runtime.withLock { state in
+            let waits = state.breakers.values.compactMap { breaker -> TimeInterval? in
+                if case .open(let until, _) = breaker.state, until > now { return until.timeIntervalSince(now) }
+                return nil
+            }
+            return waits.min().map { max(1, Int($0.rounded(.up))) }
+        }
+    }
+
     /// Notes which provider served the stream; returns the one that served it before.
     public func served(stream: String, by provider: String) -> String? {
         runtime.withLock { state in

@@ -88,6 +88,19 @@ struct ChatCompletionsEndpoint: Sendable {
             snapshot: snapshot, decision: decision, context: context, streamKey: streamKey,
             deadline: started + .milliseconds(Int64(gateway.configuration.requestTimeoutSeconds * 1000)))
         guard decision.chosen != nil else {
+            // Adequate offers whose circuits are all open: the providers are down, not the request wrong.
+            var healthy = context
+            healthy.openCircuits = []
+            if !context.openCircuits.isEmpty,
+                let waiting = Router.route(query, in: snapshot.table, context: healthy, detail: .decision(keep: 1)).chosen
+            {
+                gateway.log(Self.record(prepared, served: nil, attempts: [], status: "upstream_unavailable"))
+                var error = GatewayError(
+                    status: .serviceUnavailable, type: "server_error", code: "upstream_unavailable", param: nil,
+                    message: "every adequate offer (cheapest: \(waiting.offer)) is out of routing after upstream failures; retry later")
+                error.retryAfterSeconds = gateway.state.secondsUntilProbe(at: now)
+                throw error
+            }
             let explained = Router.route(query, in: snapshot.table, context: context, detail: .explain)
             gateway.log(Self.record(prepared, served: nil, attempts: [], status: "no_adequate_offer"))
             throw Self.noAdequateOffer(explained)

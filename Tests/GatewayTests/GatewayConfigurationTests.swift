@@ -1,0 +1,86 @@
+import BrokerCore
+import BrokerStore
+import Foundation
+import Testing
+
+@testable import Gateway
+
+@Suite struct GatewayConfigurationTests {
+    @Test func aFullFileIsRead() throws {
+        let configuration = try GatewayConfiguration.parse(
+            yaml: """
+                listen: "[::1]:9000"
+                db: /var/lib/tokenbroker/state.sqlite
+                providers: /etc/tokenbroker/providers
+                demo_upstream: http://127.0.0.1:9100
+                request_timeout_seconds: 30
+                failover_candidates: 3
+                circuit_breaker: {failures: 2, cool_down_seconds: 5}
+                keys:
+                  - tenant: acme
+                    key: tb-acme-0123456789abcdef
+                    budget_usd: "12.50"
+                    period: day
+                    policy: bulk
+                  - tenant: ops
+                    key_sha256: \(String(repeating: "AB", count: 32))
+                """)
+        #expect(configuration.listen == ListenAddress(host: "::1", port: 9000))
+        #expect(configuration.database == "/var/lib/tokenbroker/state.sqlite")
+        #expect(configuration.requestTimeoutSeconds == 30)
+        #expect(configuration.failoverCandidates == 3)
+        #expect(configuration.circuitBreaker.failureThreshold == 2)
+        #expect(configuration.circuitBreaker.coolDown == 5)
+        #expect(configuration.bootstrapKeys.count == 2)
+        let acme = configuration.bootstrapKeys[0]
+        #expect(acme.budget == Money(usd: "12.50"))
+        #expect(acme.period == .day)
+        #expect(acme.hash == APIKeyHash.hash("tb-acme-0123456789abcdef"))
+        #expect(configuration.bootstrapKeys[1].hash == String(repeating: "ab", count: 32))
+    }
+
+    @Test(arguments: [
+        ("lisen: 127.0.0.1:80", "lisen"),
+        ("listen: localhost", "listen"),
+        ("listen: 127.0.0.1:70000", "listen"),
+        ("failover_candidates: 0", "failover_candidates"),
+        ("circuit_breaker: {failures: 1, colldown: 3}", "circuit_breaker.colldown"),
+        ("keys: [{tenant: a}]", "keys[0]"),
+        ("keys: [{tenant: a, key: short}]", "keys[0].key"),
+        ("keys: [{tenant: a, key: tb-0123456789abcdef, budget_usd: lots}]", "keys[0].budget_usd"),
+        ("log_level: loud", "log_level"),
+        ("listen: [1, 2", "yaml"),
+    ])
+    func badValuesNameTheirField(yaml: String, field: String) {
+        #expect {
+            _ = try GatewayConfiguration.parse(yaml: yaml, source: "tb.yaml")
+        } throws: { error in
+            let error = error as? ConfigurationError
+            return error?.field == field && error?.source == "tb.yaml"
+        }
+    }
+
+    @Test func flagsOverrideTheEnvironmentWhichOverridesTheFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tb-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "listen: 127.0.0.1:1000\ndb: from-file.sqlite\nproviders: from-file\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let configuration = try GatewayConfiguration.load(
+            file: file, environment: ["TOKENBROKER_DB": "from-env.sqlite", "TOKENBROKER_LISTEN": "127.0.0.1:2000"],
+            overrides: .init(listen: "127.0.0.1:3000"))
+        #expect(configuration.listen.port == 3000)
+        #expect(configuration.database == "from-env.sqlite")
+        #expect(configuration.providersDirectory == "from-file")
+        #expect(throws: ConfigurationError.self) {
+            _ = try GatewayConfiguration.load(file: nil, environment: ["TOKENBROKER_LISTEN": "nowhere"])
+        }
+    }
+
+    @Test func keyHashesAreSHA256Hex() {
+        // FIPS 180-2 test vector.
+        #expect(APIKeyHash.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let key = APIKeyHash.generate()
+        #expect(key.hasPrefix("tb-") && key.count == 46)
+        #expect(APIKeyHash.generate() != key)
+        #expect(APIKeyHash.keyID(hash: APIKeyHash.hash(key)).count == 16)
+    }
+}
