@@ -10,11 +10,20 @@ import Foundation
 public enum APIKeyHash {
     /// SHA-256 of the key, lowercase hex.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digest = SHA256.hash(data: Data(key.utf8))
+        // Every request pays for this: one buffer, no per-byte strings.
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return 64
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A new key: `tb-` and 32 random bytes in URL-safe base64 (256 bits from the system's CSPRNG).
     public static func generate() -> String {
