@@ -84,6 +84,45 @@ enum StoredForms {
             inputTokensPerSecond: row.inputTPS, outputTokensPerSecond: row.outputTPS)
     }
 
+    /// `["a","b"]`: the decision log writes several per decision, so no JSONEncoder.
+    static func json(_ strings: [String]) -> String {
+        var text = "["
+        for (index, string) in strings.enumerated() {
+            if index > 0 { text += "," }
+            appendQuoted(string, to: &text)
+        }
+        return text + "]"
+    }
+
+    /// `{"a":1,"b":2}` with the keys sorted.
+    static func json(_ counts: [String: Int]) -> String {
+        var text = "{"
+        for (index, key) in counts.keys.sorted().enumerated() {
+            if index > 0 { text += "," }
+            appendQuoted(key, to: &text)
+            text += ":\(counts[key]!)"
+        }
+        return text + "}"
+    }
+
+    private static func appendQuoted(_ string: String, to text: inout String) {
+        text += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+
     static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -172,6 +172,23 @@ import Testing
         #expect(try store.decisions(DecisionFilter(limit: 1)).count == 1)
         #expect(try store.latestProviders() == ["a/auto": "p2", "b/auto": "p1"])
         #expect(throws: StoreError.self) { try store.recordDecisions([records[0]]) }
+        // Spend is the actual cost where known, else the expected cost: a: d1 + d2 + d4, b: d3.
+        #expect(try store.spend(tenant: "a", since: Self.start) == Money(usd: "0.003"))
+        #expect(try store.spend(tenant: "b", since: Self.start) == Money(usd: "0.002"))
+        #expect(try store.spend(tenant: "a", since: Self.start + 30) == Money(usd: "0.002"))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func decisionTextsSurviveTheLogWithQuotesSlashesAndControlCharacters(kind: Kind) throws {
+        let store = try Self.makeStore(kind)
+        let odd = "acc\"ounts/fireworks\\models\n\u{1}é"
+        let record = DecisionRecord(
+            id: "d", at: Self.start, tenant: "t", policy: "auto", target: "auto",
+            chosen: OfferID(provider: "p", model: odd), expectedCost: nil, priceEffectiveAt: nil,
+            promptTokensEstimate: 1, outputTokensEstimate: 1, candidates: ["p/\(odd)=0.1", ""],
+            exclusions: ["quality": 3, odd: 1], attempts: ["p/\(odd):503"])
+        try store.recordDecisions([record])
+        #expect(try store.decisions(DecisionFilter()) == [record])
     }
 
     @Test(arguments: Kind.allCases)

@@ -1,6 +1,7 @@
 public import BrokerCore
 import CoreMetrics
 import Metrics
+import Synchronization
 
 /// What `/metrics` reports, through swift-metrics (the daemon bootstraps swift-prometheus).
 /// Names follow Prometheus conventions; money is counted in integer nano-USD so the counter
@@ -17,34 +18,59 @@ import Metrics
 /// | `tokenbroker_switches_total` | `from`, `to` |
 /// | `tokenbroker_spend_nanousd_total` | `provider` |
 /// | `tokenbroker_decision_log_pending` (gauge) | |
-public struct GatewayMetrics: Sendable {
+public final class GatewayMetrics: Sendable {
+    /// Metric objects by label and dimensions: the factory's own lookup (a registry lock,
+    /// label sorting) would otherwise run several times per request.
+    private let counters = Mutex<[String: Counter]>([:])
+    private let timers = Mutex<[String: Metrics.Timer]>([:])
+
     public init() {}
 
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = dimensions.reduce(label) { $0 + "\u{1F}" + $1.0 + "=" + $1.1 }
+        return counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = Counter(label: label, dimensions: dimensions)
+            cache[key] = counter
+            return counter
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
+        let key = dimensions.reduce(label) { $0 + "\u{1F}" + $1.0 + "=" + $1.1 }
+        return timers.withLock { cache in
+            if let timer = cache[key] { return timer }
+            let timer = Metrics.Timer(label: label, dimensions: dimensions)
+            cache[key] = timer
+            return timer
+        }
+    }
+
     func request(status: Int, duration: Duration, streamed: Bool) {
-        Counter(label: "tokenbroker_requests_total", dimensions: [("status", String(status))]).increment()
-        Metrics.Timer(label: "tokenbroker_request_duration_seconds", dimensions: [("stream", streamed ? "true" : "false")])
+        counter("tokenbroker_requests_total", [("status", String(status))]).increment()
+        timer("tokenbroker_request_duration_seconds", [("stream", streamed ? "true" : "false")])
             .recordNanoseconds(duration.nanoseconds)
     }
 
     func error(type: String) {
-        Counter(label: "tokenbroker_request_errors_total", dimensions: [("type", type)]).increment()
+        counter("tokenbroker_request_errors_total", [("type", type)]).increment()
     }
 
     func upstream(provider: String, outcome: String, duration: Duration) {
-        Counter(label: "tokenbroker_upstream_attempts_total", dimensions: [("provider", provider), ("outcome", outcome)])
+        counter("tokenbroker_upstream_attempts_total", [("provider", provider), ("outcome", outcome)])
             .increment()
-        Metrics.Timer(label: "tokenbroker_upstream_duration_seconds", dimensions: [("provider", provider)])
+        timer("tokenbroker_upstream_duration_seconds", [("provider", provider)])
             .recordNanoseconds(duration.nanoseconds)
     }
 
     func decision(provider: String, switchedFrom previous: String?, spend: Money) {
-        Counter(label: "tokenbroker_decisions_total", dimensions: [("provider", provider)]).increment()
+        counter("tokenbroker_decisions_total", [("provider", provider)]).increment()
         if let previous, previous != provider {
-            Counter(label: "tokenbroker_switches_total", dimensions: [("from", previous), ("to", provider)]).increment()
+            counter("tokenbroker_switches_total", [("from", previous), ("to", provider)]).increment()
         }
         let nano = spend.roundedNanoUSD
         if nano > 0 {
-            Counter(label: "tokenbroker_spend_nanousd_total", dimensions: [("provider", provider)]).increment(by: nano)
+            counter("tokenbroker_spend_nanousd_total", [("provider", provider)]).increment(by: nano)
         }
     }
 
