@@ -30,6 +30,19 @@ extension SQLiteStore {
         }
     }
 
+    /// Stores a note (JSON text) under `key`, replacing any earlier one.
+    public func setReplayNote(_ key: String, _ value: String) throws {
+        try write("write replay note \(key)") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO replay_notes (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    public func replayNote(_ key: String) throws -> String? {
+        try read("read replay note \(key)") { db in
+            try String.fetchOne(db, sql: "SELECT value FROM replay_notes WHERE key = ?", arguments: [key])
+        }
+    }
+
     /// Writes repeated decisions in one transaction; the JSON columns are encoded once per template.
     public func recordRepeatedDecisions(_ batches: [RepeatedDecision]) throws {
         guard !batches.isEmpty else { return }

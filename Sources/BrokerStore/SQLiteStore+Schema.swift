@@ -139,7 +139,13 @@ extension SQLiteStore {
                         last_day INTEGER NOT NULL,
                         requests INTEGER NOT NULL
                     );
+                    -- What a replay knows beyond its decisions (e.g. the price wars it detected), as JSON.
+                    CREATE TABLE replay_notes (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
                     CREATE INDEX decisions_switching ON decisions (stream_key, at_ms, provider, spend_nusd);
+                    CREATE INDEX decisions_by_offer ON decisions (provider, model, at_ms);
                     """)
         }
         return migrator

@@ -5,7 +5,7 @@ public import struct Foundation.Date
 ///
 /// Depth is measured on a blended price of three input tokens to one output token (the
 /// usual blend for chat traffic), so a cut of input alone still counts, weighted.
-public struct PriceMove: Sendable, Hashable {
+public struct PriceMove: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case cut
         case raise

@@ -2,7 +2,7 @@ public import struct Foundation.Date
 
 /// A run of cuts on offers of one quality band within a window: who moved first, who
 /// followed, and how deep each cut was.
-public struct PriceWar: Sendable, Hashable {
+public struct PriceWar: Sendable, Hashable, Codable {
     /// The band the offers compete in (see ``QualityBands``).
     public var band: String
     public var start: Date
@@ -31,7 +31,7 @@ public struct PriceWar: Sendable, Hashable {
 }
 
 /// What the detector found in a price history.
-public struct PriceWarReport: Sendable, Hashable {
+public struct PriceWarReport: Sendable, Hashable, Codable {
     public var wars: [PriceWar]
     /// Every real move considered (cuts and raises), oldest first.
     public var moves: [PriceMove]

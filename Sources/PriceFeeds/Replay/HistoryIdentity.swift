@@ -39,10 +39,22 @@ public enum HistoryIdentity {
             break
         }
         var text = String(name)
-        text = strip(text, suffix: { $0.hasPrefix("-v") && $0.dropFirst(2).allSatisfy { $0.isNumber || $0 == ":" } })
-        text = strip(text, suffix: { $0 == "-latest" })
-        // -YYYYMMDD, or -YYYY-MM-DD (three dash-separated groups)
-        text = strip(text, suffix: { $0.count == 9 && $0.dropFirst().allSatisfy(\.isNumber) && $0.dropFirst().hasPrefix("20") })
+        // Version, alias and date suffixes come in any order (`chatgpt-4o-latest-20250326`).
+        var previous = ""
+        while previous != text {
+            previous = text
+            text = strip(text, suffix: { $0.hasPrefix("-v") && $0.count > 2 && $0.dropFirst(2).allSatisfy { $0.isNumber || $0 == ":" } })
+            text = strip(text, suffix: { $0 == "-latest" })
+            // -YYYYMMDD
+            text = strip(text, suffix: { $0.count == 9 && $0.dropFirst().allSatisfy(\.isNumber) && $0.dropFirst().hasPrefix("20") })
+            text = stripDashedDate(text)
+        }
+        return text.isEmpty ? key : text
+    }
+
+    /// -YYYY-MM-DD
+    private static func stripDashedDate(_ text: String) -> String {
+        var text = text
         if text.count > 11 {
             let tail = text.suffix(11)
             let parts = tail.split(separator: "-", omittingEmptySubsequences: false)
@@ -52,7 +64,7 @@ public enum HistoryIdentity {
                 text = String(text.dropLast(11))
             }
         }
-        return text.isEmpty ? key : text
+        return text
     }
 
     /// How much of the key is decoration around the model identity: among a host's keys for
