@@ -216,7 +216,7 @@ extension SQLiteStore {
                 let offerText: String = first["offer"]
                 let parts = offerText.split(separator: "\t", maxSplits: 1).map(String.init)
                 let offer = OfferID(provider: parts[0], model: parts.count > 1 ? parts[1] : "")
-                var streamArguments = StatementArguments([offer.provider, offer.model, streamKey])
+                var streamArguments: StatementArguments = [offer.provider, offer.model, streamKey]
                 streamArguments += joinedArguments
                 let intervals = try Row.fetchAll(
                     db,
@@ -253,14 +253,18 @@ extension SQLiteStore {
         }
     }
 
-    /// Traffic on `offer` in the `window` before and after `at`, and the switches into it after.
+    /// Traffic on `offer` in the `window` before and after `at`, and the streams it drew.
     public func eventTraffic(offer: OfferID, at: Date, window: TimeInterval, filter: SwitchingFilter) throws -> EventTraffic {
         let (clause, arguments) = Self.whereClause(filter)
         let at = StoredForms.milliseconds(at)
         let span = Int64(window * 1_000)
-        var queryArguments = StatementArguments([at, at, at, at, at, at + span, at, at + span])
-        queryArguments += [offer.provider, offer.model, at - span, at + span]
-        queryArguments += arguments
+        var totalsArguments: StatementArguments = [at, at, at, at, at, at + span]
+        totalsArguments += [offer.provider, offer.model, at - span, at + span]
+        totalsArguments += arguments
+        var arrivalsArguments: StatementArguments = [offer.provider, offer.model, at, at + span]
+        arrivalsArguments += arguments
+        arrivalsArguments += [offer.provider, offer.model, at - span, at]
+        arrivalsArguments += arguments
         return try read("event traffic") { db in
             let row = try Row.fetchOne(
                 db,
@@ -269,20 +273,27 @@ extension SQLiteStore {
                            COALESCE(SUM(CASE WHEN at_ms < ? THEN spend_nusd ELSE 0 END), 0) AS spend_before,
                            COALESCE(SUM(CASE WHEN at_ms >= ? THEN 1 ELSE 0 END), 0) AS n_after,
                            COALESCE(SUM(CASE WHEN at_ms >= ? THEN spend_nusd ELSE 0 END), 0) AS spend_after,
-                           COALESCE(SUM(CASE WHEN at_ms >= ? AND at_ms < ? AND switched = 1 THEN 1 ELSE 0 END), 0) AS switches,
-                           MIN(CASE WHEN at_ms >= ? AND at_ms < ? AND switched = 1 THEN at_ms END) AS first_switch,
-                           GROUP_CONCAT(DISTINCT CASE WHEN switched = 1 AND at_ms >= \(at) THEN stream_key END) AS streams
+                           COALESCE(SUM(CASE WHEN at_ms >= ? AND at_ms < ? AND switched = 1 THEN 1 ELSE 0 END), 0) AS switches
                     FROM decisions
                     WHERE provider = ? AND model = ? AND at_ms >= ? AND at_ms < ? AND \(clause)
-                    """, arguments: queryArguments)
-            let first: Int64? = row?["first_switch"]
-            let streams: String? = row?["streams"]
+                    """, arguments: totalsArguments)
+            let arrivals = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT stream_key, MIN(at_ms) AS first_at FROM decisions
+                    WHERE provider = ? AND model = ? AND at_ms >= ? AND at_ms < ? AND \(clause)
+                      AND stream_key NOT IN (
+                        SELECT stream_key FROM decisions
+                        WHERE provider = ? AND model = ? AND at_ms >= ? AND at_ms < ? AND \(clause))
+                    GROUP BY stream_key ORDER BY stream_key
+                    """, arguments: arrivalsArguments)
+            let firstAt = arrivals.map { $0["first_at"] as Int64 }.min()
             return EventTraffic(
                 offer: offer, at: StoredForms.date(milliseconds: at), requestsBefore: row?["n_before"] ?? 0,
                 spendBeforeNanoUSD: row?["spend_before"] ?? 0, requestsAfter: row?["n_after"] ?? 0,
                 spendAfterNanoUSD: row?["spend_after"] ?? 0, switchesIn: row?["switches"] ?? 0,
-                streamsIn: (streams ?? "").split(separator: ",").map(String.init).sorted(),
-                firstSwitchAt: first.map(StoredForms.date(milliseconds:)))
+                streamsIn: arrivals.map { $0["stream_key"] as String },
+                firstArrivalAt: firstAt.map(StoredForms.date(milliseconds:)))
         }
     }
 }

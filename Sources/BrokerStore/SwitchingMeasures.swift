@@ -208,14 +208,16 @@ public struct EventTraffic: Sendable, Hashable, Codable {
     public var spendBeforeNanoUSD: Int64
     public var requestsAfter: Int
     public var spendAfterNanoUSD: Int64
-    /// Switches into the offer in the window after the event, the streams they came from and the first.
+    /// Provider switches into the offer in the window after the event.
     public var switchesIn: Int
+    /// Streams the offer served in the window after the event but not in the window before
+    /// (moved in from another provider or another model of the same provider), and when the first came.
     public var streamsIn: [String]
-    public var firstSwitchAt: Date?
+    public var firstArrivalAt: Date?
 
     public init(
         offer: OfferID, at: Date, requestsBefore: Int, spendBeforeNanoUSD: Int64, requestsAfter: Int, spendAfterNanoUSD: Int64,
-        switchesIn: Int, streamsIn: [String], firstSwitchAt: Date?
+        switchesIn: Int, streamsIn: [String], firstArrivalAt: Date?
     ) {
         self.offer = offer
         self.at = at
@@ -225,7 +227,7 @@ public struct EventTraffic: Sendable, Hashable, Codable {
         self.spendAfterNanoUSD = spendAfterNanoUSD
         self.switchesIn = switchesIn
         self.streamsIn = streamsIn
-        self.firstSwitchAt = firstSwitchAt
+        self.firstArrivalAt = firstArrivalAt
     }
 }
 

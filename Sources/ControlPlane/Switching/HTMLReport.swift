@@ -172,12 +172,12 @@ public enum HTMLReport {
         guard let run = report.runs.first else { return "<p>No runs.</p>" }
         let bands = Dictionary(report.wars.wars.flatMap { war in war.moves.map { ($0, war.band) } }, uniquingKeysWith: { first, _ in first })
         var rows = [
-            "<tr><th>cut</th><th>band</th><th>offer</th><th>price USD/Mtok (in/out)</th><th>depth</th><th>requests 30 d before → after</th><th>switches in</th><th>first switch</th></tr>"
+            "<tr><th>cut</th><th>band</th><th>offer</th><th>price USD/Mtok (in/out)</th><th>depth</th><th>requests 30 d before → after</th><th>provider switches in</th><th>streams in</th><th>first arrival</th></tr>"
         ]
         for (move, traffic) in report.trafficMoves(run) {
             let price = { (nano: Int64) in ExactDecimal.format(Int128(nano), scale: 9) }
             rows.append(
-                "<tr><td>\(day(move.at))</td><td>\(HTML.escape(bands[move] ?? ""))</td><td>\(HTML.escape(move.offer.description))</td><td>\(price(move.inputBefore))/\(price(move.outputBefore)) → \(price(move.inputAfter))/\(price(move.outputAfter))</td><td>\(percent(move.depthBasisPoints))</td><td>\(traffic.requestsBefore) → \(traffic.requestsAfter)</td><td>\(traffic.switchesIn)</td><td>\(traffic.firstSwitchAt.map(day) ?? "–")</td></tr>")
+                "<tr><td>\(day(move.at))</td><td>\(HTML.escape(bands[move] ?? ""))</td><td>\(HTML.escape(move.offer.description))</td><td>\(price(move.inputBefore))/\(price(move.outputBefore)) → \(price(move.inputAfter))/\(price(move.outputAfter))</td><td>\(percent(move.depthBasisPoints))</td><td>\(traffic.requestsBefore) → \(traffic.requestsAfter)</td><td>\(traffic.switchesIn)</td><td>\(HTML.escape(traffic.streamsIn.joined(separator: " ")))</td><td>\(traffic.firstArrivalAt.map(day) ?? "–")</td></tr>")
         }
         return "<table id=\"wars\">\(rows.joined())</table>"
     }

@@ -80,12 +80,13 @@ public struct ReplayRunner: Sendable {
     }
 }
 
-/// Deterministic JSON: sorted keys, dates as ISO 8601.
+/// Deterministic JSON: sorted snake_case keys, dates as ISO 8601.
 public enum ReportJSON {
     public static func data(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return try encoder.encode(value)
     }
 
@@ -96,6 +97,7 @@ public enum ReportJSON {
     public static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(type, from: Data(text.utf8))
     }
 }

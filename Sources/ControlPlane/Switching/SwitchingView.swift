@@ -34,14 +34,14 @@ public enum SwitchingView {
     public static func events(_ report: SwitchingReport) -> String {
         guard let run = report.runs.first else { return "" }
         var table = TextTable(
-            ["cut", "offer", "usd/mtok in/out", "depth", "requests 30d before", "after", "switches in", "first switch", "streams"],
+            ["cut", "offer", "usd/mtok in/out", "depth", "requests 30d before", "after", "switches in", "first arrival", "streams in"],
             rightAligned: [3, 4, 5, 6])
         for (move, traffic) in report.trafficMoves(run) {
             table.append([
                 day(move.at), move.offer.description,
                 "\(price(move.inputBefore))/\(price(move.outputBefore)) → \(price(move.inputAfter))/\(price(move.outputAfter))",
                 percent(move.depthBasisPoints), "\(traffic.requestsBefore)", "\(traffic.requestsAfter)", "\(traffic.switchesIn)",
-                traffic.firstSwitchAt.map { ISO8601DateFormatter().string(from: $0) } ?? "–", traffic.streamsIn.joined(separator: " "),
+                traffic.firstArrivalAt.map { ISO8601DateFormatter().string(from: $0) } ?? "–", traffic.streamsIn.joined(separator: " "),
             ])
         }
         return "Price cuts that carried traffic (\(run.label)):\n" + table.render()
