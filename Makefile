@@ -3,10 +3,11 @@
 # exactly what to install.
 
 SWIFT ?= swift
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
+# chromium: the HTML report test loads the report in headless Chromium.
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev chromium
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: all deps build test run bench bench-transport clean
+.PHONY: all deps build test run bench bench-transport bench-replay clean
 
 all: build
 
@@ -52,6 +53,12 @@ bench: deps
 bench-transport: deps
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk; } || { echo "run: sudo apt-get install -y wrk"; exit 1; }
 	Benchmarks/transport.sh
+
+# Replaying one year of history with 1,000,000 requests (release build, five timed runs).
+REPLAY_HISTORY ?= ../shared/data/price_history.csv
+bench-replay: deps
+	$(SWIFT) build -c release --product tokenbroker
+	Benchmarks/replay.sh $(REPLAY_HISTORY)
 
 clean:
 	$(SWIFT) package clean

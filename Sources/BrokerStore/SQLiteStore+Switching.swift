@@ -30,6 +30,10 @@ extension SQLiteStore {
             clauses.append("\(column("policy")) = ?")
             arguments += [policy]
         }
+        if let streams = filter.streamKeys {
+            clauses.append("\(column("stream_key")) IN (\(streams.map { _ in "?" }.joined(separator: ", ")))")
+            for stream in streams { arguments += [stream] }
+        }
         return (clauses.joined(separator: " AND "), arguments)
     }
 
@@ -117,7 +121,12 @@ extension SQLiteStore {
 
     /// Loyalty index per provider: mean retention over the periods it had spend to keep.
     public func loyalty(_ filter: SwitchingFilter) throws -> [LoyaltyIndex] {
-        let points = try retention(filter).filter { $0.previousSpendNanoUSD > 0 }
+        Self.loyalty(from: try retention(filter))
+    }
+
+    /// Loyalty indices from retention points already read.
+    public static func loyalty(from retention: [RetentionPoint]) -> [LoyaltyIndex] {
+        let points = retention.filter { $0.previousSpendNanoUSD > 0 }
         let byProvider = Dictionary(grouping: points, by: \.provider)
         return byProvider.keys.sorted().map { provider in
             let list = byProvider[provider]!
@@ -142,7 +151,11 @@ extension SQLiteStore {
 
     /// HHI of spend by provider per period, oldest first.
     public func concentration(_ filter: SwitchingFilter) throws -> [ConcentrationPoint] {
-        let spends = try spendByProvider(filter)
+        Self.concentration(from: try spendByProvider(filter))
+    }
+
+    /// HHI per period from spends already read (oldest first).
+    public static func concentration(from spends: [ProviderSpend]) -> [ConcentrationPoint] {
         var points: [ConcentrationPoint] = []
         var index = spends.startIndex
         while index < spends.endIndex {

@@ -36,12 +36,15 @@ public struct SwitchingFilter: Sendable, Hashable {
     /// Only tenants ending with this (a replay run's tenants end in `@<threshold>%`).
     public var tenantSuffix: String?
     public var policy: String?
+    /// Only these streams: read through the stream index alone, the fastest way to select a replay run.
+    public var streamKeys: [String]?
     public var period: SwitchingPeriod
 
     public init(
         since: Date? = nil, until: Date? = nil, tenant: String? = nil, tenantSuffix: String? = nil, policy: String? = nil,
-        period: SwitchingPeriod = .day
+        streamKeys: [String]? = nil, period: SwitchingPeriod = .day
     ) {
+        self.streamKeys = streamKeys
         self.since = since
         self.until = until
         self.tenant = tenant

@@ -39,6 +39,7 @@ public struct ReplayRunner: Sendable {
         var counters = Dictionary(uniqueKeysWithValues: thresholds.map { ($0, 0) })
         var pending: [RepeatedDecision] = []
         var pendingCount = 0
+        try store.withDecisionIndexesDeferred {
         try simulator.run { batch in
             let suffix = Self.tenantSuffix(thresholdBasisPoints: batch.thresholdBasisPoints)
             let runID = Self.runID(thresholdBasisPoints: batch.thresholdBasisPoints)
@@ -62,6 +63,7 @@ public struct ReplayRunner: Sendable {
             }
         }
         try store.recordRepeatedDecisions(pending)
+        }
         let runs = thresholds.map { threshold in
             ReplayRunRecord(
                 id: Self.runID(thresholdBasisPoints: threshold), thresholdBasisPoints: threshold,

@@ -106,11 +106,12 @@ struct SVGChart {
         components.day = 1
         var ticks: [(Date, String)] = []
         while let date = calendar.date(from: components), date <= end {
-            let month = components.month ?? 1
+            let year = calendar.component(.year, from: date)
+            let month = calendar.component(.month, from: date)
             if date >= start, (month - 1) % months == 0 {
-                ticks.append((date, String(format: "%04d-%02d", components.year ?? 0, month)))
+                ticks.append((date, String(format: "%04d-%02d", year, month)))
             }
-            components.month = month + 1
+            components = DateComponents(year: year, month: month + 1, day: 1)
         }
         return ticks
     }

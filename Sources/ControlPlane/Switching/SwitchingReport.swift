@@ -78,20 +78,27 @@ public struct SwitchingReport: Sendable, Codable {
         } else {
             wars = try detectWars(in: store)
         }
+        let streams = try store.streamKeys()
         let filters: [(ReplayRunRecord?, SwitchingFilter)] =
             runs.isEmpty
             ? [(nil, SwitchingFilter(period: period))]
-            : runs.map { ($0, SwitchingFilter(tenantSuffix: $0.tenantSuffix, period: period)) }
+            : runs.map { run in
+                // A run's streams are those whose tenant (before the first "/") ends in its suffix.
+                let own = streams.filter { $0.split(separator: "/", maxSplits: 1).first?.hasSuffix(run.tenantSuffix) ?? false }
+                return (run, SwitchingFilter(streamKeys: own, period: period))
+            }
         var measures: [RunMeasures] = []
         for (run, filter) in filters {
             let events = try wars.wars.flatMap(\.moves).map { move in
                 try store.eventTraffic(offer: move.offer, at: move.at, window: eventWindow, filter: filter)
             }
+            let retention = try store.retention(filter)
+            let spend = try store.spendByProvider(filter)
             measures.append(
                 RunMeasures(
                     run: run, switchRates: try store.switchRates(filter), churn: try store.churn(filter),
-                    loyalty: try store.loyalty(filter), concentration: try store.concentration(filter),
-                    spend: try store.spendByProvider(filter), switches: try store.switchEvents(filter),
+                    loyalty: SQLiteStore.loyalty(from: retention), concentration: SQLiteStore.concentration(from: spend),
+                    spend: spend, switches: try store.switchEvents(filter),
                     loyaltyCosts: try store.loyaltyCosts(filter), events: events))
         }
         return SwitchingReport(
