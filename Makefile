@@ -3,12 +3,13 @@
 # exactly what to install.
 
 SWIFT ?= swift
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
+# chromium: the HTML report test loads the report in headless Chromium.
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev chromium
 BIN = $(shell $(SWIFT) build --show-bin-path)
 PYTHON ?= python3
 VENV := .venv-e2e
 
-.PHONY: all deps build test e2e run bench bench-transport bench-gateway clean
+.PHONY: all deps build test e2e run bench bench-transport bench-gateway bench-replay clean
 
 all: build
 
@@ -63,6 +64,17 @@ bench: deps
 bench-transport: deps
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk; } || { echo "run: sudo apt-get install -y wrk"; exit 1; }
 	Benchmarks/transport.sh
+
+# Replaying one year of history with 1,000,000 requests (release build, five timed runs).
+REPLAY_HISTORY ?= ../shared/data/price_history.csv
+# tokenbrokerd vs nginx vs the mock under wrk (installs wrk and nginx-light when run as root).
+bench-gateway: deps
+	@for tool in wrk nginx; do command -v $$tool >/dev/null || [ -x /usr/sbin/$$tool ] || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk nginx-light; } || { echo "run: sudo apt-get install -y wrk nginx-light"; exit 1; }; done
+	Benchmarks/gateway.sh
+
+bench-replay: deps
+	$(SWIFT) build -c release --product tokenbroker
+	Benchmarks/replay.sh $(REPLAY_HISTORY)
 
 clean:
 	$(SWIFT) package clean
