@@ -123,6 +123,31 @@ extension SQLiteStore {
                     CREATE INDEX decisions_by_tenant ON decisions (tenant, at_ms);
                     """)
         }
+        // Replays write their decisions to the same table in a separate file, one run per
+        // switching threshold; the run's tenants end in its suffix (`analysts@10%`). The
+        // covering index serves the switching measures, which group by stream and time.
+        migrator.registerMigration("v2-replay-runs-and-switching-index") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE replay_runs (
+                        id TEXT PRIMARY KEY NOT NULL,        -- e.g. t10
+                        threshold_bp INTEGER NOT NULL,
+                        tenant_suffix TEXT NOT NULL,         -- every tenant of the run ends with it
+                        workload TEXT NOT NULL,
+                        history TEXT NOT NULL,
+                        first_day INTEGER NOT NULL,          -- unix seconds
+                        last_day INTEGER NOT NULL,
+                        requests INTEGER NOT NULL
+                    );
+                    -- What a replay knows beyond its decisions (e.g. the price wars it detected), as JSON.
+                    CREATE TABLE replay_notes (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    CREATE INDEX decisions_switching ON decisions (stream_key, at_ms, provider, spend_nusd);
+                    CREATE INDEX decisions_by_offer ON decisions (provider, model, at_ms);
+                    """)
+        }
         return migrator
     }
 }

@@ -12,7 +12,7 @@ struct TokenBroker: AsyncParsableCommand {
             Commands take --offline to work directly on the provider files (and, with --db, a
             TokenBroker SQLite database) without a running daemon.
             """,
-        subcommands: [Route.self, Offers.self, Prices.self])
+        subcommands: [Route.self, Offers.self, Prices.self, Replay.self, Wars.self, Report.self])
 }
 
 /// A failure to report in one line, exiting 1.

@@ -5,9 +5,14 @@ import Yams
 enum PoliciesFile {
     static func parse(_ root: YAMLField) throws(ProviderFileError) -> [Policy] {
         _ = try root.mapping(allowed: ["policies"])
+        return try parse(list: try root.required("policies"))
+    }
+
+    /// A list of policies, as under `policies:` here or in a replay workload.
+    static func parse(list: YAMLField) throws(ProviderFileError) -> [Policy] {
         var policies: [Policy] = []
         var seen: Set<String> = []
-        for entry in try root.required("policies").list() {
+        for entry in try list.list() {
             _ = try entry.mapping(allowed: [
                 "id", "description", "min_quality", "capabilities", "data_class", "providers", "regions", "max_cost_usd",
                 "switching_threshold_percent", "cached_prompt_percent", "expected_output_tokens",
