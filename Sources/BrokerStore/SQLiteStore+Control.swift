@@ -13,8 +13,9 @@ extension SQLiteStore {
 
     /// The newest `limit` switches matching `filter`, oldest first.
     ///
-    /// Walks `decisions_by_time` backwards and stops after `limit` switches, so the cost
-    /// depends on how far back the last `limit` switches are, not on the size of the log.
+    /// Walks `decisions_by_time` backwards and stops after `limit` switches; each switch's
+    /// previous decision is one descending seek on `decisions_by_stream` (a range on `at_ms`,
+    /// not an OR, so SQLite can seek rather than scan the stream's history).
     public func switches(_ filter: SwitchingFilter, limit: Int) throws -> [SwitchRecord] {
         let (clause, arguments) = Self.whereClause(filter, alias: "d")
         var allArguments = arguments
@@ -31,8 +32,8 @@ extension SQLiteStore {
                     FROM decisions d
                     LEFT JOIN decisions prev ON prev.id = (
                         SELECT p.id FROM decisions p
-                        WHERE p.stream_key = d.stream_key AND p.provider IS NOT NULL
-                          AND (p.at_ms < d.at_ms OR (p.at_ms = d.at_ms AND p.id < d.id))
+                        WHERE p.stream_key = d.stream_key AND p.at_ms <= d.at_ms AND p.provider IS NOT NULL
+                          AND NOT (p.at_ms = d.at_ms AND p.id >= d.id)
                         ORDER BY p.at_ms DESC, p.id DESC LIMIT 1)
                     WHERE \(clause) AND d.switched = 1
                     ORDER BY d.at_ms DESC, d.id DESC LIMIT ?

@@ -37,9 +37,17 @@ extension ControlRoutes {
         }
         router.control(.get, "/v1/concentration") { request, _ in
             let filter = try switchingFilter(request)
-            let (points, spends) = try stored { (try store.concentration(filter), try store.spendByProvider(filter)) }
+            // One aggregate: the HHI per period from the same spend rows the table's top share needs.
+            let spends = try stored { try store.spendByProvider(filter) }
             let byStart = Dictionary(grouping: spends, by: \.start)
-            return ControlJSON.response(points.map { ConcentrationRow($0, spends: byStart[$0.start] ?? []) })
+            let rows = byStart.keys.sorted().map { start in
+                let slice = byStart[start]!
+                let point = ConcentrationPoint(
+                    start: start, hhi: BrokerCore.Concentration.hhi(slice.map(\.spendNanoUSD)),
+                    providers: slice.filter { $0.spendNanoUSD > 0 }.count)
+                return ConcentrationRow(point, spends: slice)
+            }
+            return ControlJSON.response(rows)
         }
     }
 
