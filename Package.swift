@@ -59,10 +59,11 @@ let package = Package(
             name: "PriceFeeds",
             dependencies: ["BrokerCore", "BrokerStore", "ExactJSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings),
-        // The control plane: CLI-side views and JSON contracts (the socket API comes with the daemon).
+        // The control plane: the API's JSON contracts (shared by the daemon and the CLI), CLI views
+        // and the socket client.
         .target(
             name: "ControlPlane",
-            dependencies: ["BrokerCore", "BrokerStore", "PriceFeeds"],
+            dependencies: ["BrokerCore", "BrokerStore", "PriceFeeds", "CurlTransport"],
             swiftSettings: strictSettings),
         // Wire formats: OpenAI-compatible, Anthropic Messages, Gemini; pure encode/decode, no I/O.
         // Exact JSON: member order and number text survive (money never passes through a Double).
@@ -73,8 +74,9 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "BrokerCore", "BrokerStore", "CurlTransport", "ProviderAdapters", "PriceFeeds", "ExactJSON",
+                "BrokerCore", "BrokerStore", "CurlTransport", "ProviderAdapters", "PriceFeeds", "ExactJSON", "ControlPlane",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "tokenbroker",
             dependencies: [
-                "BrokerCore", "BrokerStore", "PriceFeeds", "ControlPlane",
+                "BrokerCore", "BrokerStore", "PriceFeeds", "ControlPlane", "CurlTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -135,7 +137,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore", "BrokerStore", "BrokerFixtures"],
+            name: "ControlPlaneTests", dependencies: ["ControlPlane", "BrokerCore", "BrokerStore", "BrokerFixtures", "CurlTransport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PriceFeedsTests", dependencies: ["PriceFeeds", "ExactJSON"],

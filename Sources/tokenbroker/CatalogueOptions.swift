@@ -19,8 +19,8 @@ struct CatalogueOptions: ParsableArguments {
     var at: String?
 
     func validate() throws {
-        guard offline else {
-            throw ValidationError("this build has no daemon control socket yet: pass --offline to use the catalogue files")
+        if !offline, providers != nil || db != nil || at != nil {
+            throw ValidationError("--providers, --db and --at work on files: add --offline (without it the command asks the running daemon)")
         }
         if let at, DateParsing.date(at) == nil {
             throw ValidationError("--at: not a date (ISO 8601 or YYYY-MM-DD): \(at)")

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import BrokerCore
 import ControlPlane
 import Foundation
@@ -14,12 +14,9 @@ extension TokenBroker.Offers {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List offers with their current prices.")
 
-        enum Sort: String, ExpressibleByArgument, CaseIterable {
-            case cost, quality, name
-        }
-
         @OptionGroup var catalogue: CatalogueOptions
         @OptionGroup var output: OutputOptions
+        @OptionGroup var daemon: DaemonOptions
 
         @Option(help: "Only offers of this model.")
         var model: String?
@@ -28,23 +25,19 @@ extension TokenBroker.Offers {
         var provider: String?
 
         @Option(help: "Sort by cost (input + output per Mtok), quality, or name.")
-        var sort: Sort = .name
+        var sort: OfferSort = .name
 
         func run() async throws {
-            let catalogue = try self.catalogue.loadCatalogue()
-            let table = RoutingTable(catalogue: catalogue, at: self.catalogue.date)
-            var listings = zip(table.offerIDs, table.priceVersions).compactMap { id, version -> OfferListing? in
-                if let model, id.model != model { return nil }
-                if let provider, id.provider != provider { return nil }
-                let priced = catalogue.offers.first { $0.id == id }
-                return OfferListing(
-                    id: id, offer: priced?.offer, model: catalogue.models[id.model], price: version,
-                    selfHosted: priced?.selfHosted != nil)
-            }
-            switch sort {
-            case .name: break
-            case .quality: listings.sort { ($0.quality ?? Int.min, $1.id) > ($1.quality ?? Int.min, $0.id) }
-            case .cost: listings.sort { ($0.costKey, $0.id) < ($1.costKey, $1.id) }
+            let listings: [OfferListing]
+            if catalogue.offline {
+                let catalogue = try self.catalogue.loadCatalogue()
+                let table = RoutingTable(catalogue: catalogue, at: self.catalogue.date)
+                listings = OfferListing.listings(catalogue: catalogue, table: table, model: model, provider: provider, sort: sort)
+            } else {
+                listings = try await daemon.call { client throws(ControlClientError) in
+                    try await client.get(
+                        "/v1/offers", query: [("model", model), ("provider", provider), ("sort", sort.rawValue)], as: [OfferListing].self)
+                }
             }
             if output.json {
                 try JSONOutput.print(listings)
@@ -66,60 +59,4 @@ extension TokenBroker.Offers {
     }
 }
 
-/// One row of `tokenbroker offers list`; prices are decimal strings of USD per Mtok, absent when unknown.
-struct OfferListing: Encodable {
-    var id: OfferID
-    var inputUSDPerMtok: String?
-    var cachedInputUSDPerMtok: String?
-    var outputUSDPerMtok: String?
-    var quality: Int?
-    var effectiveContext: Int?
-    var priceEffectiveAt: String?
-    var source: String?
-    var selfHosted: Bool
-    var enabled: Bool
-    let costKey: Int64
-
-    init(id: OfferID, offer: Offer?, model: Model?, price: PriceVersion?, selfHosted: Bool) {
-        self.id = id
-        inputUSDPerMtok = price?.input.usdPerMtokString
-        cachedInputUSDPerMtok = price?.cachedInput.usdPerMtokString
-        outputUSDPerMtok = price?.output.usdPerMtokString
-        quality = model?.quality?.score
-        effectiveContext = model.map { min($0.effectiveContext, offer?.contextLimit ?? Int.max) }
-        priceEffectiveAt = price?.effectiveAt.formatted(.iso8601)
-        source = price?.source
-        self.selfHosted = selfHosted
-        enabled = offer?.enabled ?? false
-        if let input = price?.input.nanoUSDPerMtok, let output = price?.output.nanoUSDPerMtok {
-            costKey = input.addingReportingOverflow(output).partialValue
-        } else {
-            costKey = Int64.max
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case provider, model, quality, source, enabled
-        case inputUSDPerMtok = "input_usd_per_mtok"
-        case cachedInputUSDPerMtok = "cached_input_usd_per_mtok"
-        case outputUSDPerMtok = "output_usd_per_mtok"
-        case effectiveContext = "effective_context"
-        case priceEffectiveAt = "price_effective_at"
-        case selfHosted = "self_hosted"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.provider, forKey: .provider)
-        try container.encode(id.model, forKey: .model)
-        try container.encodeIfPresent(inputUSDPerMtok, forKey: .inputUSDPerMtok)
-        try container.encodeIfPresent(cachedInputUSDPerMtok, forKey: .cachedInputUSDPerMtok)
-        try container.encodeIfPresent(outputUSDPerMtok, forKey: .outputUSDPerMtok)
-        try container.encodeIfPresent(quality, forKey: .quality)
-        try container.encodeIfPresent(effectiveContext, forKey: .effectiveContext)
-        try container.encodeIfPresent(priceEffectiveAt, forKey: .priceEffectiveAt)
-        try container.encodeIfPresent(source, forKey: .source)
-        try container.encode(selfHosted, forKey: .selfHosted)
-        try container.encode(enabled, forKey: .enabled)
-    }
-}
+extension OfferSort: ExpressibleByArgument {}

@@ -8,7 +8,7 @@ import PriceFeeds
 extension TokenBroker {
     struct Prices: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import prices and show their history.", subcommands: [Import.self, History.self])
+            abstract: "Set, import and show dated prices.", subcommands: [Set.self, History.self, Import.self])
     }
 }
 
@@ -41,6 +41,8 @@ extension TokenBroker.Prices {
         @Option(help: "litellm, openrouter or history.")
         var format: String
 
+        @OptionGroup var daemon: DaemonOptions
+
         func validate() throws {
             guard PriceImportFormat(rawValue: format) != nil else {
                 throw ValidationError("--format must be one of: \(PriceImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -49,23 +51,38 @@ extension TokenBroker.Prices {
 
         func run() async throws {
             let format = PriceImportFormat(rawValue: format)!
-            let store = try catalogue.openStore()
-            let report: ImportReport
-            let parsed: PriceImport
-            do {
-                parsed = try format.importer(effectiveAt: catalogue.date).parse(contentsOf: URL(fileURLWithPath: file))
-                report = try parsed.write(to: store)
-            } catch {
-                throw CommandFailure(description: "\(error)")
+            let summary: ImportSummary
+            if catalogue.offline {
+                let store = try catalogue.openStore()
+                do {
+                    let parsed = try format.importer(effectiveAt: catalogue.date).parse(contentsOf: URL(fileURLWithPath: file))
+                    summary = ImportSummary(parsed: parsed, report: try parsed.write(to: store))
+                } catch {
+                    throw CommandFailure(description: "\(error)")
+                }
+            } else {
+                // The daemon may not be able to read the operator's file: send its bytes.
+                let data: Data
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: file))
+                } catch {
+                    throw CommandFailure(description: "cannot read \(file): \(error.localizedDescription)")
+                }
+                let source = URL(fileURLWithPath: file).lastPathComponent
+                summary = try await daemon.call { client throws(ControlClientError) in
+                    try await client.send(
+                        "POST", "/v1/prices/import", query: [("format", format.rawValue), ("source", source)], bytes: data,
+                        as: ImportSummary.self)
+                }
             }
-            let skipped = parsed.skipped.values.reduce(0, +)
+            let skipped = summary.skipped.values.reduce(0, +)
             if output.json {
-                try JSONOutput.print(ImportSummary(parsed: parsed, report: report))
+                try JSONOutput.print(summary)
             } else {
                 print(
-                    "\(file): \(parsed.offers.count) priced entries read, \(skipped) skipped; "
-                        + "\(report.priceVersionsAppended) price versions appended, \(report.priceVersionsUnchanged) unchanged, "
-                        + "\(report.offersAdded) offers and \(report.modelsAdded) models added")
+                    "\(file): \(summary.entriesRead) priced entries read, \(skipped) skipped; "
+                        + "\(summary.priceVersionsAppended) price versions appended, \(summary.priceVersionsUnchanged) unchanged, "
+                        + "\(summary.offersAdded) offers and \(summary.modelsAdded) models added")
             }
         }
     }
@@ -85,6 +102,8 @@ extension TokenBroker.Prices {
         @Option(help: "Only versions effective from this date (ISO 8601, YYYY-MM-DD, or 24h / 7d ago).")
         var since: String?
 
+        @OptionGroup var daemon: DaemonOptions
+
         func validate() throws {
             if let offer, OfferID(offer) == nil { throw ValidationError("the offer must be provider/model, not \(offer)") }
             if let since, TimeArgument.date(since, now: Date()) == nil {
@@ -93,16 +112,23 @@ extension TokenBroker.Prices {
         }
 
         func run() async throws {
-            let store = try catalogue.openStore()
-            let filter = PriceHistoryFilter(
-                offer: offer.flatMap { OfferID($0) }, model: model, since: since.flatMap { TimeArgument.date($0, now: Date()) })
-            let entries: [PriceHistoryEntry]
-            do {
-                entries = try store.priceHistory(filter)
-            } catch {
-                throw CommandFailure(description: "\(error)")
+            let rows: [PriceHistoryRow]
+            if catalogue.offline {
+                let store = try catalogue.openStore()
+                let filter = PriceHistoryFilter(
+                    offer: offer.flatMap { OfferID($0) }, model: model, since: since.flatMap { TimeArgument.date($0, now: Date()) })
+                do {
+                    rows = try store.priceHistory(filter).map(PriceHistoryRow.init)
+                } catch {
+                    throw CommandFailure(description: "\(error)")
+                }
+            } else {
+                rows = try await daemon.call { client throws(ControlClientError) in
+                    try await client.get(
+                        "/v1/prices/history", query: [("offer", offer), ("model", model), ("since", TimeOption.absolute(since))],
+                        as: [PriceHistoryRow].self)
+                }
             }
-            let rows = entries.map(PriceHistoryRow.init)
             if output.json {
                 try JSONOutput.print(rows)
                 return
@@ -120,61 +146,65 @@ extension TokenBroker.Prices {
     }
 }
 
-struct ImportSummary: Encodable {
-    var format: String
-    var source: String
-    var entriesRead: Int
-    var skipped: [String: Int]
-    var priceVersionsAppended: Int
-    var priceVersionsUnchanged: Int
-    var offersAdded: Int
-    var modelsAdded: Int
 
-    init(parsed: PriceImport, report: ImportReport) {
-        format = parsed.format.rawValue
-        source = parsed.source
-        entriesRead = parsed.offers.count
-        skipped = parsed.skipped
-        priceVersionsAppended = report.priceVersionsAppended
-        priceVersionsUnchanged = report.priceVersionsUnchanged
-        offersAdded = report.offersAdded
-        modelsAdded = report.modelsAdded
-    }
+extension TokenBroker.Prices {
+    /// `tokenbroker prices set P/M --input X --output Y`: a new price version, in force for the next request.
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append a price version for an offer; the daemon routes with it from the next request.",
+            discussion: "Prices are USD per million tokens, as exact decimals (0 means explicitly free).")
 
-    enum CodingKeys: String, CodingKey {
-        case format, source, skipped
-        case entriesRead = "entries_read"
-        case priceVersionsAppended = "price_versions_appended"
-        case priceVersionsUnchanged = "price_versions_unchanged"
-        case offersAdded = "offers_added"
-        case modelsAdded = "models_added"
-    }
-}
+        @OptionGroup var daemon: DaemonOptions
+        @OptionGroup var printing: OutputOptions
 
-struct PriceHistoryRow: Encodable {
-    var provider: String
-    var model: String
-    var effectiveAt: String
-    var inputUSDPerMtok: String?
-    var cachedInputUSDPerMtok: String?
-    var outputUSDPerMtok: String?
-    var source: String
+        @Argument(help: "The offer, provider/model.")
+        var offer: String
 
-    init(_ entry: PriceHistoryEntry) {
-        provider = entry.offer.provider
-        model = entry.offer.model
-        effectiveAt = entry.version.effectiveAt.formatted(.iso8601)
-        inputUSDPerMtok = entry.version.input.usdPerMtokString
-        cachedInputUSDPerMtok = entry.version.cachedInput.usdPerMtokString
-        outputUSDPerMtok = entry.version.output.usdPerMtokString
-        source = entry.version.source
-    }
+        @Option(help: "USD per million input tokens.")
+        var input: String
 
-    enum CodingKeys: String, CodingKey {
-        case provider, model, source
-        case effectiveAt = "effective_at"
-        case inputUSDPerMtok = "input_usd_per_mtok"
-        case cachedInputUSDPerMtok = "cached_input_usd_per_mtok"
-        case outputUSDPerMtok = "output_usd_per_mtok"
+        @Option(name: .customLong("output"), help: "USD per million output tokens.")
+        var outputPrice: String
+
+        @Option(help: "USD per million cached input tokens.")
+        var cached: String?
+
+        @Option(help: "When the version takes effect (ISO 8601 or YYYY-MM-DD; default now).")
+        var effectiveAt: String?
+
+        @Option(help: "Where the price comes from (default: tokenbroker prices set).")
+        var source: String?
+
+        func validate() throws {
+            guard OfferID(offer) != nil else { throw ValidationError("the offer must be provider/model, not \(offer)") }
+            for (name, value) in [("--input", input), ("--output", outputPrice), ("--cached", cached)] {
+                if let value, TokenPrice(usdPerMtok: value) == nil {
+                    throw ValidationError("\(name): a non-negative decimal in USD per million tokens, not \(value)")
+                }
+            }
+            if let effectiveAt, DateParsing.date(effectiveAt) == nil {
+                throw ValidationError("--effective-at: not a time (ISO 8601 or YYYY-MM-DD): \(effectiveAt)")
+            }
+        }
+
+        func run() async throws {
+            let id = OfferID(offer)!
+            let request = PriceSetRequest(
+                provider: id.provider, model: id.model, inputUSDPerMtok: input, outputUSDPerMtok: outputPrice,
+                cachedInputUSDPerMtok: cached, effectiveAt: effectiveAt.flatMap(DateParsing.date).map { $0.formatted(.iso8601) },
+                source: source)
+            let result = try await daemon.call { client throws(ControlClientError) in
+                try await client.send("POST", "/v1/prices", json: request, as: PriceSetResult.self)
+            }
+            if printing.json { return try JSONOutput.print(result) }
+            let version = result.version
+            if result.appended {
+                print(
+                    "\(offer): input \(version.inputUSDPerMtok ?? "?"), cached \(version.cachedInputUSDPerMtok ?? "-"), "
+                        + "output \(version.outputUSDPerMtok ?? "?") USD/Mtok from \(version.effectiveAt) (\(version.source))")
+            } else {
+                print("\(offer): unchanged, the version in force already has these prices")
+            }
+        }
     }
 }

@@ -52,6 +52,11 @@ extension TokenBroker.Route {
         @Option(help: "The provider that served this stream last, to show hysteresis.")
         var previousProvider: String?
 
+        @Option(help: "Explain for this tenant's stream (its last provider sets hysteresis); daemon only.")
+        var tenant: String?
+
+        @OptionGroup var daemon: DaemonOptions
+
         @Option(help: "Rows of candidates and exclusions to show in the table (the JSON has all).")
         var limit: Int = 15
 
@@ -63,9 +68,30 @@ extension TokenBroker.Route {
                 throw ValidationError("--data-class must be one of: \(DataClass.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if tenant != nil && catalogue.offline { throw ValidationError("--tenant needs the daemon's streams: drop --offline") }
         }
 
         func run() async throws {
+            let explanation = catalogue.offline ? try offline() : try await online()
+            if output.json {
+                try JSONOutput.print(explanation)
+            } else {
+                print(RouteExplanationView(explanation, limit: limit).render())
+            }
+            if explanation.chosen == nil { throw ExitCode.failure }
+        }
+
+        func online() async throws -> RouteExplanation {
+            let request = RouteExplainRequest(
+                policy: policy, model: model, promptTokens: promptTokens, maxTokens: maxTokens, tools: tools, vision: vision,
+                jsonSchema: jsonSchema, stream: stream, dataClass: dataClass, minQuality: minQuality, tenant: tenant,
+                previousProvider: previousProvider)
+            return try await daemon.call { client throws(ControlClientError) in
+                try await client.send("POST", "/v1/route/explain", json: request, as: RouteExplanation.self)
+            }
+        }
+
+        func offline() throws -> RouteExplanation {
             let catalogue = try self.catalogue.loadCatalogue()
             let now = self.catalogue.date
             let table = RoutingTable(catalogue: catalogue, at: now)
@@ -86,13 +112,7 @@ extension TokenBroker.Route {
             }
             let decision = Router.route(
                 query, in: table, context: RoutingContext(now: now, previousProvider: previousProvider), detail: .explain)
-            let explanation = RouteExplanation(decision)
-            if output.json {
-                try JSONOutput.print(explanation)
-            } else {
-                print(RouteExplanationView(explanation, limit: limit).render())
-            }
-            if decision.chosen == nil { throw ExitCode.failure }
+            return RouteExplanation(decision)
         }
     }
 }

@@ -9,10 +9,17 @@ struct TokenBroker: AsyncParsableCommand {
         commandName: "tokenbroker",
         abstract: "Inspect and steer the TokenBroker price-aware LLM gateway.",
         discussion: """
-            Commands take --offline to work directly on the provider files (and, with --db, a
-            TokenBroker SQLite database) without a running daemon.
+            Commands talk to the running tokenbrokerd over its control socket (--socket, else
+            TOKENBROKER_SOCKET, else var/tokenbroker.sock). route explain, offers list and prices
+            history|import also take --offline to work on the provider files (and, with --db, a
+            TokenBroker SQLite database) without a daemon. --json on every command prints JSON.
+            Exit codes: 0 success, 1 refused or failed, 2 bad usage.
             """,
-        subcommands: [Route.self, Offers.self, Prices.self, Replay.self, Wars.self, Report.self])
+        subcommands: [
+            Status.self, Providers.self, Offers.self, Prices.self, Route.self, Decisions.self, Switches.self, Churn.self,
+            Loyalty.self, Concentration.self, Keys.self, Policies.self, Credits.self, Reload.self, Completion.self,
+            Replay.self, Wars.self, Report.self,
+        ])
 }
 
 /// A failure to report in one line, exiting 1.

@@ -12,10 +12,11 @@ struct CLIProcess {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs `tokenbroker` (or another built executable) to completion from the repository root.
+    /// Runs `tokenbroker` (or another built executable, or an absolute path) to completion from the repository root.
     static func run(_ arguments: [String], executable: String = "tokenbroker", environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = BuiltProducts.executable(executable)
+        process.executableURL =
+            executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : BuiltProducts.executable(executable)
         process.arguments = arguments
         process.currentDirectoryURL = repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -9,18 +9,25 @@ import Testing
         try CLIProcess.run(arguments, executable: "tokenbrokerd")
     }
 
-    @Test func syncsTheCatalogueOnceAndRefusesLockedState() throws {
-        let db = FileManager.default.temporaryDirectory.appendingPathComponent("daemon-\(UUID().uuidString)/tb.sqlite").path
-        let first = try run(["--db", db])
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("price versions appended"))
-        let again = try run(["--db", db])
-        #expect(again.stdout.contains("0 price versions appended"))
+    /// The daemon serves until stopped, so it runs as a child process on a free port with its
+    /// own control socket; a second daemon on the same state is refused, naming the holder.
+    @Test func syncsTheCatalogueAndRefusesLockedState() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("daemon-\(UUID().uuidString)")
+        let db = directory.appendingPathComponent("tb.sqlite").path
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["--db", db, "--listen", "127.0.0.1:0", "--exit-with-parent"]
+        let first = try ChildProcess(
+            executable: BuiltProducts.executable("tokenbrokerd"), arguments: arguments, readyMarker: "listening on")
+        let refused = try run(arguments)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("another tokenbrokerd (pid \(first.processIdentifier))"), "\(refused.stderr)")
+        #expect(first.stop() == 0)
+        #expect(try SQLiteStore(path: db).priceHistory(PriceHistoryFilter()).count > 0)
 
         let held = try StateLock(path: db + ".lock")
-        let refused = try run(["--db", db])
-        #expect(refused.status == 1)
-        #expect(refused.stderr.contains("another tokenbrokerd (pid \(getpid()))"), "\(refused.stderr)")
+        let locked = try run(arguments)
+        #expect(locked.status == 1)
+        #expect(locked.stderr.contains("another tokenbrokerd (pid \(getpid()))"), "\(locked.stderr)")
         withExtendedLifetime(held) {}
     }
 

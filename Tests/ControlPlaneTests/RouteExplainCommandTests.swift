@@ -51,7 +51,7 @@ import Testing
         (["route", "explain", "--offline", "--prompt-tokens", "many"], "--prompt-tokens"),
         (["route", "explain", "--offline", "--data-class", "secret"], "--data-class must be one of"),
         (["route", "explain", "--offline", "--policy", "auto", "--model", "x"], "not both"),
-        (["route", "explain"], "pass --offline"),
+        (["route", "explain", "--db", "x.sqlite"], "add --offline"),
         (["route", "explain", "--offline", "--at", "yesterday"], "--at: not a date"),
         (["frobnicate"], "Unexpected argument"),
     ])

@@ -88,6 +88,9 @@ extension GatewayConfiguration {
         try reader.rejectUnknown(map, known: Self.knownKeys, field: "top level")
         if let value = map["listen"] { configuration.listen = try reader.listen(value) }
         if let value = map["control_socket"] { configuration.controlSocket = try reader.string(value, field: "control_socket") }
+        if let value = map["control_group"] { configuration.controlGroup = try reader.string(value, field: "control_group") }
+        if let value = map["control_allowed_uids"] { configuration.controlAllowedUIDs = try reader.ids(value, field: "control_allowed_uids") }
+        if let value = map["control_allowed_gids"] { configuration.controlAllowedGIDs = try reader.ids(value, field: "control_allowed_gids") }
         if let value = map["db"] { configuration.database = try reader.string(value, field: "db") }
         if let value = map["providers"] { configuration.providersDirectory = try reader.string(value, field: "providers") }
         if let value = map["demo_upstream"] { configuration.demoUpstream = try reader.string(value, field: "demo_upstream") }
@@ -110,7 +113,7 @@ extension GatewayConfiguration {
     }
 
     static let knownKeys: Set<String> = [
-        "listen", "control_socket", "db", "providers", "demo_upstream", "log_level", "max_body_bytes",
+        "listen", "control_socket", "control_group", "control_allowed_uids", "control_allowed_gids", "db", "providers", "demo_upstream", "log_level", "max_body_bytes",
         "request_timeout_seconds", "connect_timeout_seconds", "drain_timeout_seconds", "catalogue_refresh_seconds",
         "failover_candidates", "circuit_breaker", "keys",
     ]
@@ -145,6 +148,16 @@ struct ConfigReader {
             throw error(field, "expected an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
+    }
+
+    func ids(_ value: Any, field: String) throws(ConfigurationError) -> [UInt32] {
+        guard let list = value as? [Any] else { throw error(field, "expected a list of numeric ids") }
+        var ids: [UInt32] = []
+        for item in list {
+            guard let number = item as? Int, let id = UInt32(exactly: number) else { throw error(field, "expected numeric ids, got \(item)") }
+            ids.append(id)
+        }
+        return ids
     }
 
     func seconds(_ value: Any, field: String) throws(ConfigurationError) -> Double {

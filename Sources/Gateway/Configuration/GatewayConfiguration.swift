@@ -1,5 +1,6 @@
 public import BrokerCore
 public import BrokerStore
+import Foundation
 
 /// Everything `tokenbrokerd` is told: where to listen and keep state, limits, the demo
 /// overlay and bootstrap keys. Read from a YAML file, then `TOKENBROKER_*` variables, then
@@ -18,8 +19,14 @@ public import BrokerStore
 /// ```
 public struct GatewayConfiguration: Sendable, Hashable {
     public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
-    /// The control API's Unix socket (served by the control-plane issue's listener).
-    public var controlSocket = "var/tokenbroker.sock"
+    /// The control API's Unix socket; empty: `tokenbroker.sock` next to the database (so the
+    /// defaults give `var/tokenbroker.sock`, and daemons on different state never collide).
+    public var controlSocket = ""
+    /// The control socket's group (name or gid): its members may connect (mode 0660); none: 0600.
+    public var controlGroup: String?
+    /// Besides root and the daemon's own uid, who may use the control socket (checked with SO_PEERCRED).
+    public var controlAllowedUIDs: [UInt32] = []
+    public var controlAllowedGIDs: [UInt32] = []
     public var database = "var/tokenbroker.sqlite"
     public var providersDirectory = "Providers"
     /// Request bodies above this get a 413.
@@ -41,6 +48,13 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var bootstrapKeys: [BootstrapKey] = []
 
     public init() {}
+
+    /// Where the control socket is bound.
+    public var controlSocketPath: String {
+        guard controlSocket.isEmpty else { return controlSocket }
+        let directory = (database as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "tokenbroker.sock" : directory + "/tokenbroker.sock"
+    }
 
     /// A tenant key named in the configuration file, created on start if it is not stored yet.
     public struct BootstrapKey: Sendable, Hashable {

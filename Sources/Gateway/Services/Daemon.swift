@@ -11,7 +11,7 @@ public import ServiceLifecycle
 /// `tokenbrokerd` assembled: every long-running part as a service in one group.
 ///
 /// Start order: the decision log writer, the catalogue refresher (periodic + SIGHUP), the
-/// HTTP server. On SIGTERM/SIGINT the group stops them in reverse: the server stops accepting
+/// control socket, the HTTP server; "listening" is announced once both servers accept. On SIGTERM/SIGINT the group stops them in reverse: the server stops accepting
 /// and lets requests in flight finish (up to `drain_timeout_seconds`), then the refresher
 /// stops, then the writer commits everything still buffered.
 public struct Daemon: Sendable {
@@ -54,15 +54,22 @@ public struct Daemon: Sendable {
         let gateway = Gateway(
             configuration: configuration, state: state, store: store, client: ProviderClient(transport: transport),
             decisionLog: writer, keys: keys, logger: logger, startedAt: now)
+        let catalogueService = CatalogueService(gateway: gateway, loader: loader, reloadConfiguration: reloadConfiguration)
+        let announcement = ListeningAnnouncement(onListening)
         let app = buildGatewayApplication(gateway: gateway, registry: registry, logger: logger) { channel in
-            onListening(Self.describe(channel.localAddress) ?? configuration.listen.description)
+            announcement.gatewayBound(Self.describe(channel.localAddress) ?? configuration.listen.description)
+        }
+        let routes = ControlRoutes(
+            gateway: gateway, store: store, loader: loader, catalogueService: catalogueService, modes: ProviderModes(),
+            socketPath: configuration.controlSocketPath, listenAddress: { announcement.address ?? configuration.listen.description })
+        let control = try ControlServer.make(routes: routes, configuration: configuration, logger: logger) {
+            announcement.controlBound()
         }
         var group = ServiceGroupConfiguration(
             services: [
                 .init(service: DecisionLogService(writer: writer), serviceName: "decision-log"),
-                .init(
-                    service: CatalogueService(gateway: gateway, loader: loader, reloadConfiguration: reloadConfiguration),
-                    serviceName: "catalogue"),
+                .init(service: catalogueService, serviceName: "catalogue"),
+                .init(service: control, serviceName: "control"),
                 .init(service: app, serviceName: "http"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

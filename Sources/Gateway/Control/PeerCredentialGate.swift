@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import NIOCore
+
+/// The first handler of every control connection: reads the peer's credentials
+/// (`SO_PEERCRED`) and, when `ControlAccess` does not allow them, answers the first bytes
+/// with `403` and closes, so nothing the peer sends reaches the router. Logged once per
+/// refused connection.
+final class PeerCredentialGate: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let access: ControlAccess
+    private let logger: Logger
+    /// Nil once the peer is allowed; a reason while it is not (or not yet) known to be.
+    private var refusedPeer: String? = "peer credentials not read yet"
+    private var answered = false
+
+    init(access: ControlAccess, logger: Logger) {
+        self.access = access
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        guard let provider = context.channel as? any SocketOptionProvider else {
+            refuse("no peer credentials (not a socket channel)")
+            return
+        }
+        // On the channel's event loop the option is read at once and the future is complete.
+        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        future.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let credentials):
+                let peer = ControlAccess.Peer(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
+                if self.access.allows(peer) {
+                    self.refusedPeer = nil
+                } else {
+                    self.refuse("\(peer) is not allowed")
+                }
+            case .failure(let error):
+                self.refuse("cannot read peer credentials: \(error)")
+            }
+        }
+    }
+
+    private func refuse(_ reason: String) {
+        refusedPeer = reason
+        logger.warning("control socket: refused a connection: \(reason)")
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let reason = refusedPeer else {
+            context.fireChannelRead(data)
+            return
+        }
+        guard !answered else { return }
+        answered = true
+        let body = Data(
+            #"{"error":{"code":"forbidden","message":"refused by tokenbrokerd: \#(reason) on the control socket (control_allowed_uids / control_allowed_gids)"}}"#
+                .utf8)
+        var buffer = context.channel.allocator.buffer(capacity: body.count + 160)
+        buffer.writeString(
+            "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+        buffer.writeBytes(body)
+        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+}
+
+/// `struct ucred` from `<sys/socket.h>` (Linux), which Swift's Glibc module does not import:
+/// three 32-bit fields, laid out as in C.
+struct PeerCredentials: Sendable {
+    var pid: Int32
+    var uid: UInt32
+    var gid: UInt32
+}
