@@ -47,6 +47,9 @@ import Testing
         (#"{"messages":[{"content":"x"}]}"#, "messages[0].role", "is required"),
         (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":0}"#, "max_tokens", "must be a positive integer"),
         (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":"10"}"#, "max_tokens", "must be an integer"),
+        // Found by sending Int.max to the daemon: the context sum overflowed and crashed it.
+        (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":9223372036854775807}"#, "max_tokens", "must be at most 1073741824"),
+        (#"{"messages":[{"role":"user","content":"x"}],"max_completion_tokens":1073741825}"#, "max_completion_tokens", "must be at most 1073741824"),
         (#"{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}}"#, "response_format.type", "must be text, json_object or json_schema, not xml"),
     ])
     func rejectsBadBodiesNamingTheField(json: String, field: String?, message: String) {

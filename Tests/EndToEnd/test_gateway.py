@@ -159,3 +159,49 @@ def test_metrics_count_requests_and_decisions(daemon, client):
     assert 'tokenbroker_decisions_total{provider="alpha"}' in text
     assert "tokenbroker_upstream_duration_seconds_bucket" in text
     assert KEY not in text
+
+
+HOSTILE_BODIES = [
+    b"",
+    b"{",
+    b"\xff\xfe\x00garbage",
+    b"[]",
+    b'"just a string"',
+    b'{"model": 7, "messages": [{"role": "user", "content": "x"}]}',
+    b'{"model": "auto", "messages": [{"role": "user", "content": "x"}], "max_tokens": 9223372036854775807}',
+    b'{"model": "auto", "messages": [{"role": "user", "content": "x"}], "max_tokens": 1e400}',
+    b'{"model": "auto", "messages": [{"role": "user", "content": "x"}], "max_tokens": -9223372036854775808}',
+    b'{"model": "auto", "messages": [{"role": "user", "content": ' + b"[" * 100000 + b"]" * 100000 + b"}]}",
+    b'{"model": "auto", "messages": [{"role": "user", "content": "x"}], "tools": ' + b"[" * 100000 + b"]" * 100000 + b"}",
+    b'{"model": "' + b"a/" * 50000 + b'", "messages": [{"role": "user", "content": "x"}]}',
+    b'{"model": "auto", "messages": [{"role": "user", "content": [{"type": "image_url"}]}], "response_format": {"type": "json_schema", "json_schema": null}}',
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES, ids=range(len(HOSTILE_BODIES)))
+def test_hostile_bodies_get_a_4xx_and_never_take_the_daemon_down(daemon, body):
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(
+        daemon.url + "/chat/completions", data=body, method="POST",
+        headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        status = 200
+    except urllib.error.HTTPError as error:
+        status = error.code
+        assert json.loads(error.read())["error"]["message"]
+    assert status in (200, 400, 404, 422)
+    assert daemon.proc.poll() is None, daemon.log_text()[-3000:]
+
+
+def test_an_oversized_body_is_a_413(daemon):
+    import urllib.error
+    import urllib.request
+    body = b'{"model": "auto", "messages": [{"role": "user", "content": "' + b"x" * (5 << 20) + b'"}]}'
+    request = urllib.request.Request(
+        daemon.url + "/chat/completions", data=body, method="POST", headers={"Authorization": f"Bearer {KEY}"})
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request, timeout=10)
+    assert raised.value.code == 413
+    assert json.loads(raised.value.read())["error"]["code"] == "request_too_large"

@@ -23,6 +23,9 @@ public struct RequestProfile: Sendable, Hashable {
         self.messageCount = messageCount
     }
 
+    /// The largest `max_tokens` / `max_completion_tokens` accepted (2^30).
+    public static let maxOutputTokensLimit = 1 << 30
+
     /// Reads a chat-completions body. Throws ``RequestError`` naming the field at fault.
     ///
     /// ```swift
@@ -86,6 +89,10 @@ public struct RequestProfile: Sendable, Hashable {
         if stream { capabilities.insert(.streaming) }
         for (field, value) in [("max_completion_tokens", request.maxCompletionTokens), ("max_tokens", request.maxTokens)] {
             if let value, value < 1 { throw RequestError(field: field, message: "must be a positive integer") }
+            // No model comes near this; a bound keeps every later sum of tokens far from overflow.
+            if let value, value > Self.maxOutputTokensLimit {
+                throw RequestError(field: field, message: "must be at most \(Self.maxOutputTokensLimit)")
+            }
         }
         self.init(
             model: request.model ?? "auto", capabilities: capabilities, stream: stream,

@@ -60,5 +60,8 @@ public struct RoutingQuery: Sendable, Hashable {
     }
 
     /// Context the request needs: prompt plus the output it may produce.
-    public var neededContext: Int { mix.promptTokens + reservedOutputTokens }
+    public var neededContext: Int {
+        let (sum, overflow) = mix.promptTokens.addingReportingOverflow(reservedOutputTokens)
+        return overflow ? Int.max : sum
+    }
 }
