@@ -48,6 +48,7 @@ $(VENV)/.installed: Tests/EndToEnd/requirements.txt
 e2e: $(VENV)/.installed
 	$(SWIFT) build --product tokenbrokerd
 	$(SWIFT) build --product tokenbroker-mock
+	$(SWIFT) build --product tokenbroker
 	TOKENBROKER_BIN=$(BIN) $(VENV)/bin/pytest -q Tests/EndToEnd
 
 # The daemon on the bundled catalogue, every provider without a key served by the mock.

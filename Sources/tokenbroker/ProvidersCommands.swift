@@ -14,10 +14,11 @@ extension TokenBroker {
 
 extension TokenBroker.Providers {
     static func table(_ providers: [ProviderStatus]) -> String {
-        var table = TextTable(["provider", "state", "offers", "format", "region", "credit", "open circuits", "base url"], rightAligned: [2])
+        var table = TextTable(
+            ["provider", "state", "offers", "in flight", "format", "region", "credit", "open circuits", "base url"], rightAligned: [2, 3])
         for provider in providers {
             table.append([
-                provider.id, provider.state, "\(provider.offers)", provider.wireFormat, provider.region, Cell.text(provider.creditUSD),
+                provider.id, provider.state, "\(provider.offers)", "\(provider.inFlight)", provider.wireFormat, provider.region, Cell.text(provider.creditUSD),
                 provider.openCircuits.isEmpty ? "-" : "\(provider.openCircuits.count)", provider.baseURL + (provider.demo ? " (demo)" : ""),
             ])
         }
@@ -56,6 +57,7 @@ extension TokenBroker.Providers {
             table.append(["base url", status.baseURL + (status.demo ? " (demo overlay)" : "")])
             table.append(["region", status.region])
             table.append(["offers", "\(status.offers)"])
+            table.append(["in flight", "\(status.inFlight)"])
             table.append(["credit", status.creditUSD.map { "\($0) USD" } ?? "none"])
             table.append(["open circuits", status.openCircuits.isEmpty ? "none" : status.openCircuits.joined(separator: ", ")])
             print(table.render().split(separator: "\n").dropFirst(1).joined(separator: "\n"))
@@ -99,6 +101,6 @@ enum ProviderPath {
             try await client.send("POST", "/v1/providers/\(escape(provider))/\(action)", json: [String: String](), as: ProviderStatus.self)
         }
         if output.json { return try JSONOutput.print(status) }
-        print("\(status.id): \(status.state)" + (status.reason.map { " (\($0))" } ?? ""))
+        print("\(status.id): \(status.state)" + (status.reason.map { " (\($0))" } ?? "") + (status.inFlight > 0 ? ", \(status.inFlight) in flight" : ""))
     }
 }

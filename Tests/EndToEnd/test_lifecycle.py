@@ -125,3 +125,46 @@ def test_when_every_adequate_offer_has_an_open_circuit_the_answer_is_503_with_re
         assert 1 <= int(raised.value.response.headers["retry-after"]) <= 30
     finally:
         daemon.stop()
+
+
+def control_get(daemon, path):
+    """GET on the control socket (HTTP/1.1 + JSON over a Unix socket)."""
+    import http.client
+    import os
+    import socket
+
+    class UnixConnection(http.client.HTTPConnection):
+        def connect(self):
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.connect(os.path.join(os.path.dirname(daemon.db), "tokenbroker.sock"))
+
+    connection = UnixConnection("localhost", timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_a_drained_provider_gets_no_new_requests_and_shows_its_calls_in_flight(mock):
+    import subprocess
+    from harness import BIN
+    daemon = Daemon(mock)
+    try:
+        client = client_for(daemon)
+        mock.set("alpha-m-open", {"first_token_latency_ms": 1500})
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            slow = [pool.submit(provider_of, client) for _ in range(2)]
+            time.sleep(0.6)
+            status, alpha = control_get(daemon, "/v1/providers/alpha")
+            assert status == 200 and alpha["in_flight"] == 2
+            socket_path = str(daemon.db).rsplit("/", 1)[0] + "/tokenbroker.sock"
+            drained = subprocess.run(
+                [str(BIN / "tokenbroker"), "providers", "drain", "alpha", "--socket", socket_path],
+                capture_output=True, text=True, timeout=30)
+            assert drained.returncode == 0, drained.stderr
+            assert "alpha: draining" in drained.stdout and "2 in flight" in drained.stdout
+            # New requests go elsewhere at once; the two in flight still finish on alpha.
+            assert provider_of(client)[0] == "beta"
+            assert [future.result(timeout=30)[0] for future in slow] == ["alpha", "alpha"]
+        assert control_get(daemon, "/v1/providers/alpha")[1]["in_flight"] == 0
+    finally:
+        daemon.stop()

@@ -15,10 +15,12 @@ public struct ProviderStatus: Codable, Sendable, Equatable {
     /// Why the provider is out of routing, when it is.
     public var reason: String?
     public var demo: Bool
+    /// Upstream calls under way (streams until they end): a drained provider is done at 0.
+    public var inFlight: Int
 
     public init(
         state: String, id: String, name: String, wireFormat: String, baseURL: String, region: String, offers: Int,
-        openCircuits: [String], creditUSD: String?, reason: String?, demo: Bool
+        openCircuits: [String], creditUSD: String?, reason: String?, demo: Bool, inFlight: Int = 0
     ) {
         self.state = state
         self.id = id
@@ -31,6 +33,7 @@ public struct ProviderStatus: Codable, Sendable, Equatable {
         self.creditUSD = creditUSD
         self.reason = reason
         self.demo = demo
+        self.inFlight = inFlight
     }
 
     enum CodingKeys: String, CodingKey {
@@ -39,5 +42,6 @@ public struct ProviderStatus: Codable, Sendable, Equatable {
         case baseURL = "base_url"
         case openCircuits = "open_circuits"
         case creditUSD = "credit_usd"
+        case inFlight = "in_flight"
     }
 }

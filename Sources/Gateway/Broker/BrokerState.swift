@@ -16,6 +16,8 @@ public final class BrokerState: Sendable {
         /// Disabled or draining by an operator (the control plane).
         var disabledProviders: Set<String> = []
         var spend: [String: TenantSpend] = [:]
+        /// Upstream calls under way per provider (a stream counts until it ends): what a drain waits for.
+        var inFlight: [String: Int] = [:]
         var reloads = 0
         var lastReloadError: String?
     }
@@ -115,6 +117,21 @@ public final class BrokerState: Sendable {
             return previous
         }
     }
+
+    /// An upstream call to `provider` starts; pair with ``callEnded(_:)``.
+    public func callStarted(_ provider: String) {
+        runtime.withLock { $0.inFlight[provider, default: 0] += 1 }
+    }
+
+    public func callEnded(_ provider: String) {
+        runtime.withLock { state in
+            let count = (state.inFlight[provider] ?? 1) - 1
+            state.inFlight[provider] = count > 0 ? count : nil
+        }
+    }
+
+    /// Upstream calls under way to `provider`.
+    public func inFlight(_ provider: String) -> Int { runtime.withLock { $0.inFlight[provider] ?? 0 } }
 
     public func setDisabled(_ provider: String, _ disabled: Bool) {
         runtime.withLock { state in

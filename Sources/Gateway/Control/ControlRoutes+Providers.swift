@@ -59,6 +59,7 @@ extension ControlRoutes {
         return ProviderStatus(
             state: state, id: id, name: provider.displayName, wireFormat: provider.wireFormat.rawValue,
             baseURL: upstream?.endpoint.baseURL ?? provider.baseURL, region: provider.region, offers: offers.count, openCircuits: open,
-            creditUSD: snapshot.credits[id]?.decimalString(), reason: reason, demo: upstream?.isDemo ?? false)
+            creditUSD: snapshot.credits[id]?.decimalString(), reason: reason, demo: upstream?.isDemo ?? false,
+            inFlight: gateway.state.inFlight(id))
     }
 }

@@ -32,6 +32,9 @@ extension ChatCompletionsEndpoint {
                 continue
             }
             let attemptStart = ContinuousClock.now
+            gateway.state.callStarted(offer.provider)
+            var handedToStream = false
+            defer { if !handedToStream { gateway.state.callEnded(offer.provider) } }
             do {
                 if prepared.profile.stream {
                     let stream = try await gateway.client.stream(call, openAIBody: prepared.body, created: created)
@@ -43,6 +46,8 @@ extension ChatCompletionsEndpoint {
                     }
                     succeeded(offer, attemptStart)
                     attempts.append("\(offer):ok")
+                    // From here the response body writer owns the call and ends it.
+                    handedToStream = true
                     return streamResponse(prepared, candidate: candidate, first: first, rest: box, attempts: attempts)
                 }
                 let answer = try await gateway.client.complete(call, openAIBody: prepared.body)
@@ -121,6 +126,7 @@ extension ChatCompletionsEndpoint {
         let body = ResponseBody { (writer: inout any ResponseBodyWriter) in
             var status = "ok"
             defer {
+                endpoint.gateway.state.callEnded(candidate.offer.provider)
                 var record = Self.record(prepared, served: candidate, attempts: attempts, status: status)
                 let usage = box.usage
                 record.actualPromptTokens = usage?.promptTokens
