@@ -6,7 +6,7 @@
 #           API-key check and the decision log on
 # 1 KB prompts, non-streaming and streaming. Two measures per target:
 #   saturation  req/s with 32 connections
-#   fixed rate  latency at ~2,000 req/s (20 connections, each waiting 10 ms between requests),
+#   fixed rate  latency at ~2,000 req/s (22 connections, each waiting 10 ms between requests),
 #               reported as p50/p99 and as latency added over the mock at the same rate
 # Also tokenbrokerd's peak RSS (VmHWM) after the runs.
 # Usage: Benchmarks/gateway.sh [seconds]     Needs wrk and nginx (make bench-gateway installs them).
@@ -113,7 +113,7 @@ for mode in plain stream; do
       broker) url="http://$broker/v1/chat/completions"; body="$work/broker$suffix.json" ;;
     esac
     run "$mode-$target-sat" "$url" "$body" 32
-    run "$mode-$target-rate" "$url" "$body" 20 10
+    run "$mode-$target-rate" "$url" "$body" 22 10
   done
 done
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$broker_pid/status)
