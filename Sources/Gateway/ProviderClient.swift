@@ -39,8 +39,17 @@ public struct ProviderClient: Sendable {
         }
     }
 
-    /// A non-streaming chat completion, as OpenAI's `chat.completion`.
+    /// A non-streaming chat completion, as OpenAI's `chat.completion`. Errors never carry
+    /// the key that was sent, even when a provider echoes it in a shape the heuristics miss.
     public func complete(_ call: Call, openAIBody: Data) async throws(UpstreamError) -> ChatResponse {
+        do {
+            return try await completeUnredacted(call, openAIBody: openAIBody)
+        } catch {
+            throw error.redacting(call.endpoint.apiKey)
+        }
+    }
+
+    private func completeUnredacted(_ call: Call, openAIBody: Data) async throws(UpstreamError) -> ChatResponse {
         let request = try call.adapter.encode(
             openAIBody: openAIBody, upstreamModel: call.upstreamModel, stream: false, endpoint: call.endpoint)
         let response: HTTPResponse
@@ -57,6 +66,14 @@ public struct ProviderClient: Sendable {
     /// `chat.completion.chunk` frames as they arrive. A non-2xx answer throws here, before
     /// any byte could reach a client, so the caller can still fail over.
     public func stream(_ call: Call, openAIBody: Data, created: Int) async throws(UpstreamError) -> UpstreamStream {
+        do {
+            return try await streamUnredacted(call, openAIBody: openAIBody, created: created)
+        } catch {
+            throw error.redacting(call.endpoint.apiKey)
+        }
+    }
+
+    private func streamUnredacted(_ call: Call, openAIBody: Data, created: Int) async throws(UpstreamError) -> UpstreamStream {
         let request = try call.adapter.encode(
             openAIBody: openAIBody, upstreamModel: call.upstreamModel, stream: true, endpoint: call.endpoint)
         let response = try await send(request, call)
@@ -65,7 +82,8 @@ public struct ProviderClient: Sendable {
             throw call.adapter.mapError(status: response.status, headers: response.headers, body: body)
         }
         return UpstreamStream(
-            body: response.body, decoder: call.adapter.makeStreamDecoder(model: call.upstreamModel, created: created))
+            body: response.body, decoder: call.adapter.makeStreamDecoder(model: call.upstreamModel, created: created),
+            secret: call.endpoint.apiKey)
     }
 
     private func httpRequest(_ request: UpstreamRequest, _ call: Call) -> HTTPRequest {
@@ -109,17 +127,20 @@ public struct UpstreamStream: AsyncSequence, Sendable {
 
     let body: ResponseBody
     let decoder: any StreamDecoder
+    /// The key sent, scrubbed from errors raised mid-stream.
+    let secret: String?
     /// Usage as reported so far; final once the iterator has returned nil.
     public let usage = UsageBox()
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(body: body.makeAsyncIterator(), decoder: decoder, usage: usage)
+        Iterator(body: body.makeAsyncIterator(), decoder: decoder, usage: usage, secret: secret)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         var body: ResponseBody.Iterator
         var decoder: any StreamDecoder
         let usage: UsageBox
+        let secret: String?
         var pending: [Data] = []
         var finished = false
 
@@ -137,7 +158,7 @@ public struct UpstreamStream: AsyncSequence, Sendable {
                     throw error
                 } catch {
                     finished = true
-                    throw ProviderClient.upstreamError(error, midBody: true)
+                    throw ProviderClient.upstreamError(error, midBody: true).redacting(secret)
                 }
                 usage.set(decoder.usage)
             }

@@ -45,12 +45,12 @@ policies:
 """
 
 
-def provider_file(provider, wire_format, upstream, input_price, output_price):
+def provider_file(provider, wire_format, upstream, input_price, output_price, base_url=None):
     return textwrap.dedent(f"""\
         id: {provider}
         name: {provider.title()}
         wire_format: {wire_format}
-        base_url: https://{provider}.invalid/v1
+        base_url: {base_url or f"https://{provider}.invalid/v1"}
         credentials:
           env: E2E_{provider.upper()}_KEY
         region: us
@@ -142,7 +142,7 @@ class Mock(Process):
 class Daemon(Process):
     """tokenbrokerd on a fresh state directory, every provider served by the mock."""
 
-    def __init__(self, mock, directory=None, extra_config=""):
+    def __init__(self, mock, directory=None, extra_config="", provider_env=None):
         self.directory = directory or tempfile.mkdtemp(prefix="tb-e2e-")
         self.providers = Path(self.directory, "providers")
         if not self.providers.exists():
@@ -171,13 +171,15 @@ class Daemon(Process):
                 period: day
             """) + extra_config)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "TOKENBROKER_"))}
+        env.update(provider_env or {})
         super().__init__(
             [str(BIN / "tokenbrokerd"), "--config", str(config), "--exit-with-parent", "--log-level", "info"],
             os.path.join(self.directory, "daemon.log"), env=env)
         self.url = f"http://{self.address}/v1"
 
-    def write_provider(self, name, fmt, upstream, input_price, output_price):
-        Path(self.providers, f"{name}.yaml").write_text(provider_file(name, fmt, upstream, input_price, output_price))
+    def write_provider(self, name, fmt, upstream, input_price, output_price, base_url=None):
+        Path(self.providers, f"{name}.yaml").write_text(
+            provider_file(name, fmt, upstream, input_price, output_price, base_url))
 
     def decisions(self):
         connection = sqlite3.connect(self.db)
