@@ -205,3 +205,18 @@ def test_an_oversized_body_is_a_413(daemon):
         urllib.request.urlopen(request, timeout=10)
     assert raised.value.code == 413
     assert json.loads(raised.value.read())["error"]["code"] == "request_too_large"
+
+
+def test_stream_events_are_forwarded_as_they_arrive_not_buffered(client, mock):
+    import time
+    mock.set("alpha-m-open", {"tokens_per_second": 10, "response_tokens": 8})
+    start = time.monotonic()
+    arrivals = []
+    for chunk in client.chat.completions.create(model="auto", messages=MESSAGES, stream=True):
+        if chunk.choices and chunk.choices[0].delta.content:
+            arrivals.append(time.monotonic() - start)
+    assert len(arrivals) == 8
+    # The mock writes one token every 100 ms: the client sees them spread out, not in one burst.
+    assert arrivals[-1] - arrivals[0] > 0.5
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    assert sum(1 for gap in gaps if gap > 0.05) >= 5, arrivals
