@@ -220,3 +220,20 @@ def test_stream_events_are_forwarded_as_they_arrive_not_buffered(client, mock):
     assert arrivals[-1] - arrivals[0] > 0.5
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
     assert sum(1 for gap in gaps if gap > 0.05) >= 5, arrivals
+
+
+def test_a_client_leaving_mid_stream_cancels_the_upstream_call_and_is_logged(client, daemon, mock):
+    import time
+    mock.set("alpha-m-open", {"tokens_per_second": 5, "response_tokens": 50})
+    raw = client.chat.completions.with_raw_response.create(model="auto", messages=MESSAGES, stream=True)
+    stream = raw.parse()
+    for index, _ in enumerate(stream):
+        if index == 2:
+            break
+    stream.close()
+    deadline = time.time() + 5
+    while time.time() < deadline and mock.stats()["in_flight"] > 0:
+        time.sleep(0.05)
+    assert mock.stats()["in_flight"] == 0  # the upstream transfer was dropped, not read to the end
+    row = daemon.decision(raw.headers["x-tokenbroker-decision"])
+    assert row["status"] == "client_cancelled"
