@@ -49,6 +49,7 @@ import Testing
         ("keys: [{tenant: a, key: short}]", "keys[0].key"),
         ("keys: [{tenant: a, key: tb-0123456789abcdef, budget_usd: lots}]", "keys[0].budget_usd"),
         ("log_level: loud", "log_level"),
+        ("keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]", "keys[0].key_sha256"),
         ("listen: [1, 2", "yaml"),
     ])
     func badValuesNameTheirField(yaml: String, field: String) {
@@ -82,5 +83,18 @@ import Testing
         #expect(key.hasPrefix("tb-") && key.count == 46)
         #expect(APIKeyHash.generate() != key)
         #expect(APIKeyHash.keyID(hash: APIKeyHash.hash(key)).count == 16)
+    }
+}
+
+@Suite struct DeployFilesTests {
+    /// The production example must stay loadable as the configuration grows.
+    @Test func theProductionExampleConfigurationLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("Deploy/tokenbrokerd.yaml").path
+        let configuration = try GatewayConfiguration.load(file: file, environment: [:])
+        #expect(configuration.listen == ListenAddress(host: "0.0.0.0", port: 8080))
+        #expect(configuration.database == "/var/lib/tokenbroker/tokenbroker.sqlite")
+        #expect(configuration.bootstrapKeys.first?.budget == Money(usd: "500.00"))
+        #expect(configuration.bootstrapKeys.first?.period == .month)
     }
 }
