@@ -206,3 +206,20 @@ class Daemon(Process):
                 return
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not in the daemon's log:\n{self.log_text()}")
+
+
+def control_get(daemon, path):
+    """GET on the control socket (HTTP/1.1 + JSON over a Unix socket)."""
+    import http.client
+    import os
+    import socket
+
+    class UnixConnection(http.client.HTTPConnection):
+        def connect(self):
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.connect(os.path.join(os.path.dirname(daemon.db), "tokenbroker.sock"))
+
+    connection = UnixConnection("localhost", timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())

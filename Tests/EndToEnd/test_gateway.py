@@ -6,7 +6,7 @@ import openai
 import pytest
 from openai import OpenAI
 
-from harness import BUDGET_KEY, KEY
+from harness import BUDGET_KEY, KEY, control_get
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]
 
@@ -237,3 +237,4 @@ def test_a_client_leaving_mid_stream_cancels_the_upstream_call_and_is_logged(cli
     assert mock.stats()["in_flight"] == 0  # the upstream transfer was dropped, not read to the end
     row = daemon.decision(raw.headers["x-tokenbroker-decision"])
     assert row["status"] == "client_cancelled"
+    assert control_get(daemon, "/v1/providers/alpha")[1]["in_flight"] == 0

@@ -9,7 +9,7 @@ import time
 import pytest
 from openai import OpenAI
 
-from harness import KEY, Daemon
+from harness import KEY, Daemon, control_get
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]
 
@@ -125,23 +125,6 @@ def test_when_every_adequate_offer_has_an_open_circuit_the_answer_is_503_with_re
         assert 1 <= int(raised.value.response.headers["retry-after"]) <= 30
     finally:
         daemon.stop()
-
-
-def control_get(daemon, path):
-    """GET on the control socket (HTTP/1.1 + JSON over a Unix socket)."""
-    import http.client
-    import os
-    import socket
-
-    class UnixConnection(http.client.HTTPConnection):
-        def connect(self):
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.connect(os.path.join(os.path.dirname(daemon.db), "tokenbroker.sock"))
-
-    connection = UnixConnection("localhost", timeout=10)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    return response.status, json.loads(response.read())
 
 
 def test_a_drained_provider_gets_no_new_requests_and_shows_its_calls_in_flight(mock):

@@ -38,7 +38,11 @@ extension ChatCompletionsEndpoint {
             do {
                 if prepared.profile.stream {
                     let stream = try await gateway.client.stream(call, openAIBody: prepared.body, created: created)
-                    let box = StreamBox(stream)
+                    // The box owns the in-flight count from here: it ends the call when the
+                    // body writer finishes, or when it is dropped (failover, client gone).
+                    let state = gateway.state
+                    let box = StreamBox(stream) { state.callEnded(offer.provider) }
+                    handedToStream = true
                     // The first frame decides: until it is sent, failing over is still invisible to the client.
                     let first = try await box.next()
                     guard let first else {
@@ -46,8 +50,6 @@ extension ChatCompletionsEndpoint {
                     }
                     succeeded(offer, attemptStart)
                     attempts.append("\(offer):ok")
-                    // From here the response body writer owns the call and ends it.
-                    handedToStream = true
                     return streamResponse(prepared, candidate: candidate, first: first, rest: box, attempts: attempts)
                 }
                 let answer = try await gateway.client.complete(call, openAIBody: prepared.body)
@@ -126,7 +128,7 @@ extension ChatCompletionsEndpoint {
         let body = ResponseBody { (writer: inout any ResponseBodyWriter) in
             var status = "ok"
             defer {
-                endpoint.gateway.state.callEnded(candidate.offer.provider)
+                box.finish()
                 var record = Self.record(prepared, served: candidate, attempts: attempts, status: status)
                 let usage = box.usage
                 record.actualPromptTokens = usage?.promptTokens
@@ -254,10 +256,22 @@ extension ChatCompletionsEndpoint {
 final class StreamBox: @unchecked Sendable {
     private var iterator: UpstreamStream.Iterator
     private let stream: UpstreamStream
+    private let onFinish: @Sendable () -> Void
+    private var finished = false
 
-    init(_ stream: UpstreamStream) {
+    /// - Parameter onFinish: called exactly once: by ``finish()`` or when the box is dropped.
+    init(_ stream: UpstreamStream, onFinish: @escaping @Sendable () -> Void) {
         self.stream = stream
         self.iterator = stream.makeAsyncIterator()
+        self.onFinish = onFinish
+    }
+
+    deinit { finish() }
+
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        onFinish()
     }
 
     func next() async throws -> Data? { try await iterator.next() }
