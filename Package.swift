@@ -44,7 +44,8 @@ let package = Package(
     ],
     targets: [
         // Pure: catalogue, money, requirements, pricing, router. No I/O, time passed in.
-        .target(name: "BrokerCore", swiftSettings: strictSettings),
+        // ExactJSON (itself pure, no dependencies) reads request bodies.
+        .target(name: "BrokerCore", dependencies: ["ExactJSON"], swiftSettings: strictSettings),
         // SQLite catalogue, price history and decision log behind the CatalogueStore protocol.
         .target(
             name: "BrokerStore",

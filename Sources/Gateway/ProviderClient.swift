@@ -1,4 +1,5 @@
 public import CurlTransport
+public import ExactJSON
 public import Foundation
 public import ProviderAdapters
 
@@ -41,17 +42,22 @@ public struct ProviderClient: Sendable {
 
     /// A non-streaming chat completion, as OpenAI's `chat.completion`. Errors never carry
     /// the key that was sent, even when a provider echoes it in a shape the heuristics miss.
-    public func complete(_ call: Call, openAIBody: Data) async throws(UpstreamError) -> ChatResponse {
+    public func complete(_ call: Call, openAIRequest: JSON) async throws(UpstreamError) -> ChatResponse {
         do {
-            return try await completeUnredacted(call, openAIBody: openAIBody)
+            return try await completeUnredacted(call, openAIRequest: openAIRequest)
         } catch {
             throw error.redacting(call.endpoint.apiKey)
         }
     }
 
-    private func completeUnredacted(_ call: Call, openAIBody: Data) async throws(UpstreamError) -> ChatResponse {
+    /// ``complete(_:openAIRequest:)`` from the body's bytes.
+    public func complete(_ call: Call, openAIBody: Data) async throws(UpstreamError) -> ChatResponse {
+        try await complete(call, openAIRequest: try Self.parse(openAIBody))
+    }
+
+    private func completeUnredacted(_ call: Call, openAIRequest: JSON) async throws(UpstreamError) -> ChatResponse {
         let request = try call.adapter.encode(
-            openAIBody: openAIBody, upstreamModel: call.upstreamModel, stream: false, endpoint: call.endpoint)
+            openAIRequest: openAIRequest, upstreamModel: call.upstreamModel, stream: false, endpoint: call.endpoint)
         let response: HTTPResponse
         let body: Data
         do {
@@ -65,17 +71,30 @@ public struct ProviderClient: Sendable {
     /// A streamed chat completion: once the provider has answered 2xx, OpenAI
     /// `chat.completion.chunk` frames as they arrive. A non-2xx answer throws here, before
     /// any byte could reach a client, so the caller can still fail over.
-    public func stream(_ call: Call, openAIBody: Data, created: Int) async throws(UpstreamError) -> UpstreamStream {
+    public func stream(_ call: Call, openAIRequest: JSON, created: Int) async throws(UpstreamError) -> UpstreamStream {
         do {
-            return try await streamUnredacted(call, openAIBody: openAIBody, created: created)
+            return try await streamUnredacted(call, openAIRequest: openAIRequest, created: created)
         } catch {
             throw error.redacting(call.endpoint.apiKey)
         }
     }
 
-    private func streamUnredacted(_ call: Call, openAIBody: Data, created: Int) async throws(UpstreamError) -> UpstreamStream {
+    /// ``stream(_:openAIRequest:created:)`` from the body's bytes.
+    public func stream(_ call: Call, openAIBody: Data, created: Int) async throws(UpstreamError) -> UpstreamStream {
+        try await stream(call, openAIRequest: try Self.parse(openAIBody), created: created)
+    }
+
+    private static func parse(_ body: Data) throws(UpstreamError) -> JSON {
+        do {
+            return try JSONParser.parse(body)
+        } catch {
+            throw UpstreamError(kind: .badRequest, message: "the request body is not JSON (\(error))")
+        }
+    }
+
+    private func streamUnredacted(_ call: Call, openAIRequest: JSON, created: Int) async throws(UpstreamError) -> UpstreamStream {
         let request = try call.adapter.encode(
-            openAIBody: openAIBody, upstreamModel: call.upstreamModel, stream: true, endpoint: call.endpoint)
+            openAIRequest: openAIRequest, upstreamModel: call.upstreamModel, stream: true, endpoint: call.endpoint)
         let response = try await send(request, call)
         guard (200..<300).contains(response.status) else {
             let body = (try? await response.collectBody(limit: 1 << 20)) ?? Data()

@@ -1,4 +1,5 @@
 public import BrokerCore
+public import ExactJSON
 public import struct Foundation.Data
 
 /// One wire format: how an OpenAI chat-completions request becomes the provider's request,
@@ -10,12 +11,12 @@ public import struct Foundation.Data
 public protocol ProviderAdapter: Sendable {
     var wireFormat: WireFormat { get }
 
-    /// From an OpenAI chat-completions body (bytes as the client sent them) to the provider's
-    /// request. Throws ``UpstreamError/Kind/badRequest`` on a body it cannot translate.
+    /// From an OpenAI chat-completions body (parsed once by the gateway, members and number
+    /// text as the client sent them) to the provider's request. Throws ``UpstreamError/Kind/badRequest`` on a body it cannot translate.
     /// - Parameters:
     ///   - upstreamModel: the provider's name for the model, which replaces the client's `model`.
     ///   - stream: whether to ask for a server-sent-event stream.
-    func encode(openAIBody: Data, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
+    func encode(openAIRequest: JSON, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
         throws(UpstreamError) -> UpstreamRequest
 
     /// A complete non-streaming response as an OpenAI `chat.completion`; a non-2xx status is
@@ -54,4 +55,19 @@ public protocol StreamDecoder: Sendable {
 
     /// The usage the provider reported so far; final once the stream has ended.
     var usage: Usage? { get }
+}
+
+extension ProviderAdapter {
+    /// ``encode(openAIRequest:upstreamModel:stream:endpoint:)`` from the body's bytes.
+    public func encode(openAIBody: Data, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
+        throws(UpstreamError) -> UpstreamRequest
+    {
+        let parsed: JSON
+        do {
+            parsed = try JSONParser.parse(openAIBody)
+        } catch {
+            throw .badRequest("the request body is not JSON (\(error))")
+        }
+        return try encode(openAIRequest: parsed, upstreamModel: upstreamModel, stream: stream, endpoint: endpoint)
+    }
 }

@@ -51,6 +51,18 @@ import Testing
         (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":9223372036854775807}"#, "max_tokens", "must be at most 1073741824"),
         (#"{"messages":[{"role":"user","content":"x"}],"max_completion_tokens":1073741825}"#, "max_completion_tokens", "must be at most 1073741824"),
         (#"{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}}"#, "response_format.type", "must be text, json_object or json_schema, not xml"),
+        ("[1, 2]", nil, "must be an object"),
+        (#"{"messages":null}"#, "messages", "must be an array"),
+        (#"{"model":7,"messages":[{"role":"user","content":"x"}]}"#, "model", "must be a string"),
+        (#"{"messages":[{"role":"user","content":7}]}"#, "messages[0].content", "must be a string or an array of parts"),
+        (#"{"messages":[{"role":"user","content":[{"text":"x"}]}]}"#, "messages[0].content[0].type", "is required"),
+        (#"{"messages":[{"role":"user","content":[{"type":"text","text":5}]}]}"#, "messages[0].content[0].text", "must be a string"),
+        (#"{"messages":[{"role":"user","content":"x"}],"stream":"yes"}"#, "stream", "must be true or false"),
+        (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":1.5}"#, "max_tokens", "must be an integer"),
+        (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":1e400}"#, "max_tokens", "must be an integer"),
+        (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":99999999999999999999}"#, "max_tokens", "must be an integer that fits in 64 bits"),
+        (#"{"messages":[{"role":"user","content":"x"}],"tools":{}}"#, "tools", "must be an array"),
+        (#"{"messages":[{"role":"user","content":"x"}],"response_format":"json"}"#, "response_format", "must be an object"),
     ])
     func rejectsBadBodiesNamingTheField(json: String, field: String?, message: String) {
         #expect(throws: RequestError(field: field, message: message)) { try profile(json) }

@@ -1,4 +1,5 @@
 public import Foundation
+public import ExactJSON
 
 /// What one OpenAI chat-completions request needs from an offer, read from its body.
 public struct RequestProfile: Sendable, Hashable {
@@ -32,15 +33,18 @@ public struct RequestProfile: Sendable, Hashable {
     /// let profile = try RequestProfile(chatCompletionsBody: Data(#"{"model":"auto","messages":[{"role":"user","content":"hi"}]}"#.utf8))
     /// ```
     public init(chatCompletionsBody body: Data) throws(RequestError) {
-        let request: ChatCompletionsBody
+        let json: JSON
         do {
-            request = try JSONDecoder().decode(ChatCompletionsBody.self, from: body)
-        } catch let error as DecodingError {
-            throw RequestError(decoding: error)
+            json = try JSONParser.parse(body)
         } catch {
             throw RequestError(field: nil, message: "body is not valid JSON")
         }
-        try self.init(request)
+        try self.init(chatCompletions: json)
+    }
+
+    /// Reads an already parsed chat-completions body (the gateway parses each body once).
+    public init(chatCompletions json: JSON) throws(RequestError) {
+        try self.init(try ChatCompletionsBody(json: json))
     }
 
     init(_ request: ChatCompletionsBody) throws(RequestError) {
@@ -111,50 +115,12 @@ public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    init(decoding error: DecodingError) {
-        func path(_ codingPath: [any CodingKey]) -> String? {
-            guard !codingPath.isEmpty else { return nil }
-            return codingPath.reduce(into: "") { text, key in
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += (text.isEmpty ? "" : ".") + key.stringValue
-                }
-            }
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            self.init(field: path(context.codingPath + [key]), message: "is required")
-        case .typeMismatch(let type, let context):
-            self.init(field: path(context.codingPath), message: "must be \(Self.describe(type))")
-        case .valueNotFound(let type, let context):
-            self.init(field: path(context.codingPath), message: "must be \(Self.describe(type)), not null")
-        case .dataCorrupted(let context):
-            if context.codingPath.isEmpty {
-                self.init(field: nil, message: "body is not valid JSON")
-            } else {
-                self.init(field: path(context.codingPath), message: context.debugDescription)
-            }
-        @unknown default:
-            self.init(field: nil, message: "body could not be read")
-        }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        if type == String.self { return "a string" }
-        if type == Int.self || type == Int64.self { return "an integer" }
-        if type == Bool.self { return "true or false" }
-        let name = String(describing: type)
-        if name.hasPrefix("Array<") { return "an array" }
-        if name.hasPrefix("Dictionary<") { return "an object" }
-        return "an object"
-    }
-
     public var description: String { field.map { "\($0): \(message)" } ?? message }
 }
 
 /// The parts of a chat-completions body that routing reads; everything else passes through.
-struct ChatCompletionsBody: Decodable {
+/// Read from the parsed body by `init(json:)` (ChatCompletionsBody+JSON.swift).
+struct ChatCompletionsBody {
     var model: String?
     var messages: [Message]
     var tools: [JSONValue]?
@@ -165,51 +131,24 @@ struct ChatCompletionsBody: Decodable {
     var maxCompletionTokens: Int?
     var reasoningEffort: String?
 
-    enum CodingKeys: String, CodingKey {
-        case model, messages, tools, functions, stream
-        case responseFormat = "response_format"
-        case maxTokens = "max_tokens"
-        case maxCompletionTokens = "max_completion_tokens"
-        case reasoningEffort = "reasoning_effort"
-    }
-
-    struct Message: Decodable {
+    struct Message {
         var role: String
         var content: Content?
         var toolCalls: JSONValue?
-
-        enum CodingKeys: String, CodingKey {
-            case role, content
-            case toolCalls = "tool_calls"
-        }
     }
 
-    enum Content: Decodable {
+    enum Content {
         case text(String)
         case parts([Part])
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let text = try? container.decode(String.self) {
-                self = .text(text)
-            } else {
-                self = .parts(try container.decode([Part].self))
-            }
-        }
     }
 
-    struct Part: Decodable {
+    struct Part {
         var type: String
         var text: String?
     }
 
-    struct ResponseFormat: Decodable {
+    struct ResponseFormat {
         var type: String
         var jsonSchema: JSONValue?
-
-        enum CodingKeys: String, CodingKey {
-            case type
-            case jsonSchema = "json_schema"
-        }
     }
 }

@@ -37,7 +37,7 @@ extension ChatCompletionsEndpoint {
             defer { if !handedToStream { gateway.state.callEnded(offer.provider) } }
             do {
                 if prepared.profile.stream {
-                    let stream = try await gateway.client.stream(call, openAIBody: prepared.body, created: created)
+                    let stream = try await gateway.client.stream(call, openAIRequest: prepared.body, created: created)
                     // The box owns the in-flight count from here: it ends the call when the
                     // body writer finishes, or when it is dropped (failover, client gone).
                     let state = gateway.state
@@ -52,7 +52,7 @@ extension ChatCompletionsEndpoint {
                     attempts.append("\(offer):ok")
                     return streamResponse(prepared, candidate: candidate, first: first, rest: box, attempts: attempts)
                 }
-                let answer = try await gateway.client.complete(call, openAIBody: prepared.body)
+                let answer = try await gateway.client.complete(call, openAIRequest: prepared.body)
                 succeeded(offer, attemptStart)
                 attempts.append("\(offer):ok")
                 return completeResponse(prepared, candidate: candidate, answer: answer, attempts: attempts)

@@ -39,7 +39,7 @@ struct ChatCompletionsEndpoint: Sendable {
         var at: Date
         var decisionID: String
         var key: APIKeyRecord
-        var body: Data
+        var body: JSON
         var profile: RequestProfile
         var snapshot: BrokerSnapshot
         var decision: Decision
@@ -57,10 +57,16 @@ struct ChatCompletionsEndpoint: Sendable {
         } catch {
             throw GatewayError.tooLarge(limit: limit)
         }
-        let body = Data(buffer.readableBytesView)
+        // Parsed once: the profile reads it, the adapter forwards it.
+        let body: JSON
+        do {
+            body = try JSONParser.parse(buffer.readableBytesView)
+        } catch {
+            throw GatewayError.invalidRequest("body is not valid JSON")
+        }
         var profile: RequestProfile
         do {
-            profile = try RequestProfile(chatCompletionsBody: body)
+            profile = try RequestProfile(chatCompletions: body)
         } catch {
             throw GatewayError.invalidRequest(error.description, param: error.field)
         }

@@ -1,6 +1,6 @@
 public import BrokerCore
 public import struct Foundation.Data
-import ExactJSON
+public import ExactJSON
 
 /// Anthropic Messages (`POST {base}/messages`), translated both ways from and to OpenAI's
 /// chat-completions shapes.
@@ -12,10 +12,10 @@ public struct AnthropicAdapter: ProviderAdapter {
 
     public init() {}
 
-    public func encode(openAIBody: Data, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
+    public func encode(openAIRequest: JSON, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
         throws(UpstreamError) -> UpstreamRequest
     {
-        let request = try OpenAIChatRequest(body: openAIBody)
+        let request = try OpenAIChatRequest(json: openAIRequest)
         let body: JSON
         do {
             body = try AnthropicMessagesRequest(request, model: upstreamModel, stream: stream).json

@@ -1,6 +1,6 @@
 public import BrokerCore
 public import struct Foundation.Data
-import ExactJSON
+public import ExactJSON
 
 /// Google Gemini `generateContent` and `streamGenerateContent` (`POST
 /// {base}/models/{model}:generateContent`, key in `x-goog-api-key`), translated both ways
@@ -10,10 +10,10 @@ public struct GeminiAdapter: ProviderAdapter {
 
     public init() {}
 
-    public func encode(openAIBody: Data, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
+    public func encode(openAIRequest: JSON, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
         throws(UpstreamError) -> UpstreamRequest
     {
-        let request = try OpenAIChatRequest(body: openAIBody)
+        let request = try OpenAIChatRequest(json: openAIRequest)
         let body: JSON
         do {
             body = try GeminiGenerateContentRequest(request).json

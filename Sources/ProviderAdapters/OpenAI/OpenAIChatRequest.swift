@@ -29,6 +29,10 @@ struct OpenAIChatRequest: Sendable {
         } catch {
             throw .badRequest("the request body is not JSON (\(error))")
         }
+        try self.init(json: parsed)
+    }
+
+    init(json parsed: JSON) throws(UpstreamError) {
         guard let object = parsed.objectValue else { throw .badRequest("the request body is not a JSON object") }
         do {
             try self.init(object: object)

@@ -1,6 +1,6 @@
 public import BrokerCore
 public import struct Foundation.Data
-import ExactJSON
+public import ExactJSON
 
 /// OpenAI chat completions, and every server that speaks it: OpenAI, DeepSeek, DashScope
 /// compatible mode, Mistral, Groq, Together, Fireworks, vLLM, Ollama, llama.cpp.
@@ -13,15 +13,9 @@ public struct OpenAICompatibleAdapter: ProviderAdapter {
 
     public init() {}
 
-    public func encode(openAIBody: Data, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
+    public func encode(openAIRequest parsed: JSON, upstreamModel: String, stream: Bool, endpoint: UpstreamEndpoint)
         throws(UpstreamError) -> UpstreamRequest
     {
-        let parsed: JSON
-        do {
-            parsed = try JSONParser.parse(openAIBody)
-        } catch {
-            throw .badRequest("the request body is not JSON (\(error))")
-        }
         guard var body = parsed.objectValue else { throw .badRequest("the request body is not a JSON object") }
         body.set("model", .string(upstreamModel))
         if stream {
