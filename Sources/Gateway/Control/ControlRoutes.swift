@@ -20,6 +20,8 @@ struct ControlRoutes: Sendable {
 
     func router() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router()
+        // Control queries can scan a million decisions: they run on their own thread.
+        router.add(middleware: BlockingMiddleware(executor: BlockingExecutor(label: "tokenbroker.control")))
         router.control(.get, "/v1/status") { _, _ in ControlJSON.response(try status()) }
         addProviderRoutes(router)
         addCatalogueRoutes(router)

@@ -15,10 +15,15 @@ struct CatalogueService: Service {
     /// Reads the configuration again (the file, the environment, the flags), for SIGHUP.
     let reloadConfiguration: @Sendable () throws -> GatewayConfiguration
 
+    /// Refreshes and reloads read SQLite and files: on their own thread, off the request executor.
+    let io = BlockingExecutor(label: "tokenbroker.catalogue")
+
     func run() async throws {
-        await withDiscardingTaskGroup { group in
-            group.addTask { await refreshPeriodically() }
-            group.addTask { await reloadOnHangup() }
+        await io.run {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await refreshPeriodically() }
+                group.addTask { await reloadOnHangup() }
+            }
         }
     }
 
