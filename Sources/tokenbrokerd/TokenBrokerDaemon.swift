@@ -95,7 +95,11 @@ struct TokenBrokerDaemon: AsyncParsableCommand {
         } catch {
             throw failure("\(error)")
         }
-        try await daemon.run()
+        do {
+            try await daemon.run()
+        } catch {
+            throw failure("\(error)")
+        }
     }
 
     private func validateOnly(_ configuration: GatewayConfiguration) throws {

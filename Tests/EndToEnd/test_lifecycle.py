@@ -151,3 +151,18 @@ def test_a_drained_provider_gets_no_new_requests_and_shows_its_calls_in_flight(m
         assert control_get(daemon, "/v1/providers/alpha")[1]["in_flight"] == 0
     finally:
         daemon.stop()
+
+
+def test_a_port_in_use_is_one_clear_line_and_exit_1(tmp_path):
+    import socket
+    import subprocess
+    from harness import BIN, ROOT
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [str(BIN / "tokenbrokerd"), "--listen", f"127.0.0.1:{port}", "--db", str(tmp_path / "tb.sqlite")],
+            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, cwd=ROOT)
+    assert result.returncode == 1
+    assert f"tokenbrokerd: listen: 127.0.0.1:{port} is already in use" in result.stderr

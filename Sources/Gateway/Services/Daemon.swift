@@ -79,7 +79,13 @@ public struct Daemon: Sendable {
 
     public func run() async throws {
         defer { transport.shutdown() }
-        try await serviceGroup.run()
+        do {
+            try await serviceGroup.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ConfigurationError(
+                field: "listen",
+                message: "\(gateway.configuration.listen) is already in use by another process; choose another with --listen HOST:PORT")
+        }
     }
 
     static func describe(_ address: SocketAddress?) -> String? {
