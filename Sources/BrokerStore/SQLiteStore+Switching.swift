@@ -38,27 +38,28 @@ extension SQLiteStore {
     }
 
     /// Decisions grouped by stream, period and provider: every period measure starts here.
+    /// Read from the hourly rollup (plus the raw decisions of partial hours at the window's edges).
     static func periodAggregate(_ filter: SwitchingFilter) -> (sql: String, arguments: StatementArguments) {
-        let (clause, arguments) = whereClause(filter)
+        let (source, arguments) = rollupSource(filter)
         return (
             """
             a AS (
-                SELECT stream_key AS s, \(filter.period.bucketSQL) AS p, provider AS v,
-                       SUM(spend_nusd) AS spend, COUNT(*) AS n, MAX(at_ms) AS last_at
-                FROM decisions WHERE \(clause) GROUP BY s, p, v)
+                SELECT stream_key AS s, \(filter.period.hourBucketSQL) AS p, provider AS v,
+                       SUM(spend_nusd) AS spend, SUM(requests) AS n, MAX(last_at_ms) AS last_at
+                FROM (\(source)) GROUP BY s, p, v)
             """, arguments
         )
     }
 
     /// Switch rate per stream, and overall as the entry with no stream key (first).
     public func switchRates(_ filter: SwitchingFilter) throws -> [SwitchRate] {
-        let (clause, arguments) = Self.whereClause(filter)
+        let (source, arguments) = Self.rollupSource(filter)
         return try read("switch rates") { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT stream_key, COUNT(*) AS n, SUM(switched) AS switches, SUM(held) AS held
-                    FROM decisions WHERE \(clause) GROUP BY stream_key ORDER BY stream_key
+                    SELECT stream_key, SUM(requests) AS n, SUM(switches) AS switches, SUM(held) AS held
+                    FROM (\(source)) GROUP BY stream_key ORDER BY stream_key
                     """, arguments: arguments)
             let streams = rows.map { row in
                 SwitchRate(streamKey: row["stream_key"], decisions: row["n"], switches: row["switches"], held: row["held"])
