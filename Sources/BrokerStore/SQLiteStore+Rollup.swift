@@ -22,12 +22,18 @@ extension SQLiteStore {
         var spend: Int64 = 0
         var switches: Int64 = 0
         var held: Int64 = 0
+        var promptTokens: Int64 = 0
+        var outputTokens: Int64 = 0
         var firstAt: Int64 = .max
         var lastAt: Int64 = .min
 
-        mutating func add(count: Int64, spend: Int64, switched: Bool, held: Bool, firstAt: Int64, lastAt: Int64) {
+        mutating func add(
+            count: Int64, spend: Int64, switched: Bool, held: Bool, promptTokens: Int, outputTokens: Int, firstAt: Int64, lastAt: Int64
+        ) {
             requests += count
             self.spend += spend * count
+            self.promptTokens += Int64(promptTokens) * count
+            self.outputTokens += Int64(outputTokens) * count
             if switched { switches += count }
             if held { self.held += count }
             self.firstAt = min(self.firstAt, firstAt)
@@ -51,7 +57,7 @@ extension SQLiteStore {
             let key = RollupKey(streamKey: record.streamKey, hour: hour, provider: provider, tenant: record.tenant, policy: record.policy)
             rows[key, default: RollupSums()].add(
                 count: count, spend: record.spend.roundedNanoUSD, switched: record.switched, held: record.heldByHysteresis,
-                firstAt: firstAt, lastAt: lastAt)
+                promptTokens: record.promptTokensEstimate, outputTokens: record.outputTokensEstimate, firstAt: firstAt, lastAt: lastAt)
         }
 
         func write(_ db: Database) throws {
@@ -59,17 +65,19 @@ extension SQLiteStore {
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO decision_rollup (stream_key, hour, provider, tenant, policy, requests, spend_nusd, switches, held,
-                        first_at_ms, last_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        prompt_tokens_est, output_tokens_est, first_at_ms, last_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (stream_key, hour, provider, tenant, policy) DO UPDATE SET
                         requests = requests + excluded.requests, spend_nusd = spend_nusd + excluded.spend_nusd,
                         switches = switches + excluded.switches, held = held + excluded.held,
+                        prompt_tokens_est = prompt_tokens_est + excluded.prompt_tokens_est,
+                        output_tokens_est = output_tokens_est + excluded.output_tokens_est,
                         first_at_ms = MIN(first_at_ms, excluded.first_at_ms), last_at_ms = MAX(last_at_ms, excluded.last_at_ms)
                     """)
             for (key, sums) in rows {
                 try statement.execute(arguments: [
                     key.streamKey, key.hour, key.provider, key.tenant, key.policy, sums.requests, sums.spend, sums.switches,
-                    sums.held, sums.firstAt, sums.lastAt,
+                    sums.held, sums.promptTokens, sums.outputTokens, sums.firstAt, sums.lastAt,
                 ])
             }
         }
@@ -87,7 +95,8 @@ extension SQLiteStore {
     }
 
     /// Rows the switching measures read for `filter`, as a subquery with the rollup's columns
-    /// (`stream_key, hour, provider, requests, spend_nusd, switches, held, last_at_ms`):
+    /// (`stream_key, hour, provider, requests, spend_nusd, switches, held, prompt_tokens_est,
+    /// output_tokens_est, first_at_ms, last_at_ms`):
     /// the rollup for the whole hours inside the filter's window, and the decisions themselves
     /// (one row each) for the partial hours at its edges, so any `since`/`until` stays exact.
     static func rollupSource(_ filter: SwitchingFilter) -> (sql: String, arguments: StatementArguments) {
@@ -128,7 +137,9 @@ extension SQLiteStore {
             rollupArguments += [endHour]
         }
         var sql = """
-            SELECT stream_key, hour, provider, requests, spend_nusd, switches, held, last_at_ms FROM decision_rollup
+            SELECT stream_key, hour, provider, requests, spend_nusd, switches, held, prompt_tokens_est, output_tokens_est,
+                   first_at_ms, last_at_ms
+            FROM decision_rollup
             \(rollupClauses.isEmpty ? "" : "WHERE " + rollupClauses.joined(separator: " AND "))
             """
         var arguments = rollupArguments
@@ -143,32 +154,31 @@ extension SQLiteStore {
         return (sql, arguments)
     }
 
-    /// Decisions in `ranges` (half-open, in ms) shaped as rollup rows, one per decision.
+    /// Decisions in `ranges` (half-open, in ms) shaped as rollup rows, one per decision: one
+    /// SELECT per range, so each is an index range on `at_ms`.
     private static func rawSource(
         _ common: [String], _ commonArguments: StatementArguments, ranges: [(Int64?, Int64?)]
     ) -> (sql: String, arguments: StatementArguments) {
-        var clauses = ["provider IS NOT NULL"] + common
-        var arguments = commonArguments
-        var alternatives: [String] = []
+        var selects: [String] = []
+        var arguments = StatementArguments()
         for (from, to) in ranges {
-            var parts: [String] = []
+            var clauses = ["provider IS NOT NULL"] + common
+            arguments += commonArguments
             if let from {
-                parts.append("at_ms >= ?")
+                clauses.append("at_ms >= ?")
                 arguments += [from]
             }
             if let to {
-                parts.append("at_ms < ?")
+                clauses.append("at_ms < ?")
                 arguments += [to]
             }
-            alternatives.append(parts.isEmpty ? "1" : "(" + parts.joined(separator: " AND ") + ")")
+            selects.append(
+                """
+                SELECT stream_key, at_ms / 3600000 AS hour, provider, 1 AS requests, spend_nusd, switched AS switches, held,
+                       prompt_tokens_est, output_tokens_est, at_ms AS first_at_ms, at_ms AS last_at_ms
+                FROM decisions WHERE \(clauses.joined(separator: " AND "))
+                """)
         }
-        clauses.append("(" + alternatives.joined(separator: " OR ") + ")")
-        return (
-            """
-            SELECT stream_key, at_ms / 3600000 AS hour, provider, 1 AS requests, spend_nusd, switched AS switches, held,
-                   at_ms AS last_at_ms
-            FROM decisions WHERE \(clauses.joined(separator: " AND "))
-            """, arguments
-        )
+        return (selects.joined(separator: "\nUNION ALL\n"), arguments)
     }
 }

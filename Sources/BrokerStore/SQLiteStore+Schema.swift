@@ -168,10 +168,14 @@ extension SQLiteStore {
                         spend_nusd INTEGER NOT NULL,
                         switches INTEGER NOT NULL,
                         held INTEGER NOT NULL,
+                        prompt_tokens_est INTEGER NOT NULL,  -- sums, for the cost of loyalty
+                        output_tokens_est INTEGER NOT NULL,
                         first_at_ms INTEGER NOT NULL,
                         last_at_ms INTEGER NOT NULL,
                         PRIMARY KEY (stream_key, hour, provider, tenant, policy)
                     ) WITHOUT ROWID;
+                    -- Switch listings read only switched decisions.
+                    CREATE INDEX decisions_switched ON decisions (stream_key, at_ms) WHERE switched = 1;
                     """)
             try rebuildDecisionRollup(db)
         }
@@ -184,9 +188,9 @@ extension SQLiteStore {
             sql: """
                 DELETE FROM decision_rollup;
                 INSERT INTO decision_rollup (stream_key, hour, provider, tenant, policy, requests, spend_nusd, switches, held,
-                    first_at_ms, last_at_ms)
+                    prompt_tokens_est, output_tokens_est, first_at_ms, last_at_ms)
                 SELECT stream_key, at_ms / 3600000, provider, tenant, policy, COUNT(*), SUM(spend_nusd), SUM(switched), SUM(held),
-                       MIN(at_ms), MAX(at_ms)
+                       SUM(prompt_tokens_est), SUM(output_tokens_est), MIN(at_ms), MAX(at_ms)
                 FROM decisions WHERE provider IS NOT NULL
                 GROUP BY stream_key, at_ms / 3600000, provider, tenant, policy;
                 """)
