@@ -68,6 +68,7 @@ db.commit()
 # drop the (empty) rollup and forget its migration, so the daemon's next start runs
 # migration v3-decision-rollup over the million rows -- the product's own rebuild path.
 db.execute("DROP TABLE IF EXISTS decision_rollup")
+db.execute("DROP INDEX IF EXISTS decisions_switched")
 db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v3-decision-rollup'")
 db.commit()
 print(f"decision log: {n} decisions, {switches} switches, 50 streams, 10 providers, 30 days")
