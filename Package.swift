@@ -49,7 +49,11 @@ let package = Package(
         // SQLite catalogue, price history and decision log behind the CatalogueStore protocol.
         .target(
             name: "BrokerStore",
-            dependencies: ["BrokerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "BrokerCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // The system SQLite GRDB links, for the replay's bulk insert (raw sqlite3_bind_*).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         // libcurl, through typed wrappers of its variadic functions (Debian: libcurl4-openssl-dev).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),

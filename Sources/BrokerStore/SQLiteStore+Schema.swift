@@ -148,6 +148,51 @@ extension SQLiteStore {
                     CREATE INDEX decisions_by_offer ON decisions (provider, model, at_ms);
                     """)
         }
+        // The switching measures sum decisions per stream, period and provider; over a
+        // million-row log that GROUP BY took most of a second. The rollup keeps those sums per
+        // hour, maintained in the transaction that writes the decisions (`recordDecisions`,
+        // `recordRepeatedDecisions`), so churn, retention, concentration and switch rates read
+        // tens of thousands of rows instead of every decision. Days and weeks are sums of hours.
+        // Keyed by tenant and policy too, so their filters stay exact. Only decisions that chose
+        // an offer are counted: every measure ignores the others. Existing rows are rolled up here.
+        migrator.registerMigration("v3-decision-rollup") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE decision_rollup (
+                        stream_key TEXT NOT NULL,
+                        hour INTEGER NOT NULL,               -- at_ms / 3600000
+                        provider TEXT NOT NULL,
+                        tenant TEXT NOT NULL,
+                        policy TEXT NOT NULL,
+                        requests INTEGER NOT NULL,
+                        spend_nusd INTEGER NOT NULL,
+                        switches INTEGER NOT NULL,
+                        held INTEGER NOT NULL,
+                        prompt_tokens_est INTEGER NOT NULL,  -- sums, for the cost of loyalty
+                        output_tokens_est INTEGER NOT NULL,
+                        first_at_ms INTEGER NOT NULL,
+                        last_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (stream_key, hour, provider, tenant, policy)
+                    ) WITHOUT ROWID;
+                    -- Switch listings read only switched decisions.
+                    CREATE INDEX decisions_switched ON decisions (stream_key, at_ms) WHERE switched = 1;
+                    """)
+            try rebuildDecisionRollup(db)
+        }
         return migrator
+    }
+
+    /// Recomputes the whole rollup from the decision log in one sorted pass.
+    static func rebuildDecisionRollup(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM decision_rollup;
+                INSERT INTO decision_rollup (stream_key, hour, provider, tenant, policy, requests, spend_nusd, switches, held,
+                    prompt_tokens_est, output_tokens_est, first_at_ms, last_at_ms)
+                SELECT stream_key, at_ms / 3600000, provider, tenant, policy, COUNT(*), SUM(spend_nusd), SUM(switched), SUM(held),
+                       SUM(prompt_tokens_est), SUM(output_tokens_est), MIN(at_ms), MAX(at_ms)
+                FROM decisions WHERE provider IS NOT NULL
+                GROUP BY stream_key, at_ms / 3600000, provider, tenant, policy;
+                """)
     }
 }

@@ -38,27 +38,28 @@ extension SQLiteStore {
     }
 
     /// Decisions grouped by stream, period and provider: every period measure starts here.
+    /// Read from the hourly rollup (plus the raw decisions of partial hours at the window's edges).
     static func periodAggregate(_ filter: SwitchingFilter) -> (sql: String, arguments: StatementArguments) {
-        let (clause, arguments) = whereClause(filter)
+        let (source, arguments) = rollupSource(filter)
         return (
             """
             a AS (
-                SELECT stream_key AS s, \(filter.period.bucketSQL) AS p, provider AS v,
-                       SUM(spend_nusd) AS spend, COUNT(*) AS n, MAX(at_ms) AS last_at
-                FROM decisions WHERE \(clause) GROUP BY s, p, v)
+                SELECT stream_key AS s, \(filter.period.hourBucketSQL) AS p, provider AS v,
+                       SUM(spend_nusd) AS spend, SUM(requests) AS n, MAX(last_at_ms) AS last_at
+                FROM (\(source)) GROUP BY s, p, v)
             """, arguments
         )
     }
 
     /// Switch rate per stream, and overall as the entry with no stream key (first).
     public func switchRates(_ filter: SwitchingFilter) throws -> [SwitchRate] {
-        let (clause, arguments) = Self.whereClause(filter)
+        let (source, arguments) = Self.rollupSource(filter)
         return try read("switch rates") { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT stream_key, COUNT(*) AS n, SUM(switched) AS switches, SUM(held) AS held
-                    FROM decisions WHERE \(clause) GROUP BY stream_key ORDER BY stream_key
+                    SELECT stream_key, SUM(requests) AS n, SUM(switches) AS switches, SUM(held) AS held
+                    FROM (\(source)) GROUP BY stream_key ORDER BY stream_key
                     """, arguments: arguments)
             let streams = rows.map { row in
                 SwitchRate(streamKey: row["stream_key"], decisions: row["n"], switches: row["switches"], held: row["held"])
@@ -209,57 +210,76 @@ extension SQLiteStore {
     }
 
     /// Cost of loyalty per stream: actual spend against staying with the stream's first offer.
+    ///
+    /// Counts, spend and token sums come from the hourly rollup (each price interval of the
+    /// first offer read as a window, its partial hours from the decisions); only each stream's
+    /// first decision is looked up in `decisions`.
     public func loyaltyCosts(_ filter: SwitchingFilter) throws -> [LoyaltyCost] {
-        let (clause, arguments) = Self.whereClause(filter)
-        let (joinedClause, joinedArguments) = Self.whereClause(filter, alias: "d")
+        let (source, arguments) = Self.rollupSource(filter)
         return try read("cost of loyalty") { db in
-            let firsts = try Row.fetchAll(
+            let starts = try Row.fetchAll(
                 db,
                 sql: """
-                    WITH starts AS (SELECT stream_key, MIN(at_ms) AS at_ms, COUNT(*) AS n FROM decisions WHERE \(clause) GROUP BY stream_key)
-                    SELECT s.stream_key, s.n,
-                           (SELECT provider || char(9) || model FROM decisions d
-                             WHERE d.stream_key = s.stream_key AND d.at_ms = s.at_ms AND d.provider IS NOT NULL
-                             ORDER BY d.id LIMIT 1) AS offer
-                    FROM starts s ORDER BY s.stream_key
+                    SELECT stream_key, SUM(requests) AS n, MIN(first_at_ms) AS at_ms FROM (\(source))
+                    GROUP BY stream_key ORDER BY stream_key
                     """, arguments: arguments)
             var costs: [LoyaltyCost] = []
-            for first in firsts {
-                let streamKey: String = first["stream_key"]
-                let offerText: String = first["offer"]
+            for start in starts {
+                let streamKey: String = start["stream_key"]
+                let firstAt: Int64 = start["at_ms"]
+                let offerText = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT provider || char(9) || model FROM decisions d
+                        WHERE d.stream_key = ? AND d.at_ms = ? AND d.provider IS NOT NULL ORDER BY d.id LIMIT 1
+                        """, arguments: [streamKey, firstAt]) ?? ""
                 let parts = offerText.split(separator: "\t", maxSplits: 1).map(String.init)
-                let offer = OfferID(provider: parts[0], model: parts.count > 1 ? parts[1] : "")
-                var streamArguments: StatementArguments = [offer.provider, offer.model, streamKey]
-                streamArguments += joinedArguments
+                let offer = OfferID(provider: parts.first ?? "", model: parts.count > 1 ? parts[1] : "")
                 let intervals = try Row.fetchAll(
                     db,
                     sql: """
-                        WITH iv AS (
+                        SELECT start, stop, input_nusd, output_nusd FROM (
                             SELECT effective_at AS start, input_nusd, output_nusd,
                                    LEAD(effective_at) OVER (ORDER BY effective_at, id) AS stop
                             FROM price_versions WHERE provider = ? AND model = ?)
-                        SELECT iv.input_nusd, iv.output_nusd, COUNT(*) AS n, SUM(d.spend_nusd) AS spend,
-                               SUM(d.prompt_tokens_est) AS prompt, SUM(d.output_tokens_est) AS output
-                        FROM iv JOIN decisions d
-                          ON d.stream_key = ? AND d.at_ms >= iv.start * 1000 AND (iv.stop IS NULL OR d.at_ms < iv.stop * 1000)
-                        WHERE \(joinedClause) AND iv.input_nusd IS NOT NULL AND iv.output_nusd IS NOT NULL
-                        GROUP BY iv.start ORDER BY iv.start
-                        """, arguments: streamArguments)
+                        WHERE input_nusd IS NOT NULL AND output_nusd IS NOT NULL ORDER BY start
+                        """, arguments: [offer.provider, offer.model])
                 var priced = 0
                 var actual: Int64 = 0
                 var loyalFemto: Int128 = 0
                 for interval in intervals {
+                    // The interval as a window, intersected with the filter's own.
+                    var window = filter
+                    window.streamKeys = [streamKey]
+                    let from = StoredForms.date(seconds: interval["start"])
+                    window.since = filter.since.map { max($0, from) } ?? from
+                    if let stop = interval["stop"] as Int64? {
+                        let to = StoredForms.date(seconds: stop)
+                        window.until = filter.until.map { min($0, to) } ?? to
+                    }
+                    if let since = window.since, let until = window.until, since >= until { continue }
+                    let (intervalSource, intervalArguments) = Self.rollupSource(window)
+                    guard
+                        let sums = try Row.fetchOne(
+                            db,
+                            sql: """
+                                SELECT SUM(requests) AS n, SUM(spend_nusd) AS spend, SUM(prompt_tokens_est) AS prompt,
+                                       SUM(output_tokens_est) AS output
+                                FROM (\(intervalSource))
+                                """, arguments: intervalArguments),
+                        let n = sums["n"] as Int?
+                    else { continue }
                     let input: Int64 = interval["input_nusd"]
                     let output: Int64 = interval["output_nusd"]
-                    let prompt: Int64 = interval["prompt"]
-                    let produced: Int64 = interval["output"]
-                    priced += interval["n"] as Int
-                    actual += interval["spend"] as Int64
+                    let prompt: Int64 = sums["prompt"]
+                    let produced: Int64 = sums["output"]
+                    priced += n
+                    actual += sums["spend"] as Int64
                     loyalFemto += Int128(prompt) * Int128(input) + Int128(produced) * Int128(output)
                 }
                 costs.append(
                     LoyaltyCost(
-                        streamKey: streamKey, firstOffer: offer, decisions: first["n"], pricedDecisions: priced,
+                        streamKey: streamKey, firstOffer: offer, decisions: start["n"], pricedDecisions: priced,
                         actualNanoUSD: actual, loyalNanoUSD: Money(femtoUSD: loyalFemto).roundedNanoUSD))
             }
             return costs

@@ -229,9 +229,11 @@ public final class SQLiteStore: CatalogueStore {
 
     // MARK: Decisions
 
+    /// Writes a batch of decisions and their hourly rollup in one transaction (the daemon's group commit).
     public func recordDecisions(_ records: [DecisionRecord]) throws {
         guard !records.isEmpty else { return }
         try write("record \(records.count) decisions") { db in
+            var rollup = RollupBatch()
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO decisions (id, at_ms, tenant, policy, stream_key, target, provider, model,
@@ -251,7 +253,9 @@ public final class SQLiteStore: CatalogueStore {
                     record.actualCost?.roundedNanoUSD, record.spend.roundedNanoUSD, record.latencyMilliseconds,
                 ]
                 try statement.execute(arguments: StatementArguments(values))
+                rollup.add(record, atMilliseconds: StoredForms.milliseconds(record.at))
             }
+            try rollup.write(db)
         }
     }
 

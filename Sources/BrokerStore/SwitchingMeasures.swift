@@ -8,12 +8,12 @@ public enum SwitchingPeriod: String, Sendable, Hashable, CaseIterable, Codable {
     /// Weeks start on Monday, 00:00 UTC.
     case week
 
-    /// SQL turning `at_ms` into a period number.
-    var bucketSQL: String {
+    /// SQL turning an hour number (`at_ms / 3600000`, the rollup's `hour`) into a period number.
+    var hourBucketSQL: String {
         switch self {
-        case .hour: "(at_ms / 3600000)"
-        case .day: "(at_ms / 86400000)"
-        case .week: "((at_ms / 86400000 + 3) / 7)"
+        case .hour: "hour"
+        case .day: "(hour / 24)"
+        case .week: "((hour / 24 + 3) / 7)"
         }
     }
 
