@@ -57,10 +57,15 @@ extension ChatCompletionsEndpoint {
                 attempts.append("\(offer):ok")
                 return completeResponse(prepared, candidate: candidate, answer: answer, attempts: attempts)
             } catch let error as UpstreamError {
+                // A client that went away is nobody's failure: no breaker penalty, no more offers.
+                if Task.isCancelled { return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"]) }
                 failed(offer, error, attemptStart)
                 attempts.append("\(offer):\(error.status.map(String.init) ?? error.kind.rawValue)")
                 failures.append(error)
                 if !Self.failsOver(error) { break }
+            } catch {
+                // Only cancellation gets here (the client left while the first stream event was awaited).
+                return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
             }
         }
         return allFailed(prepared, failures: failures, attempts: attempts)
@@ -170,6 +175,15 @@ extension ChatCompletionsEndpoint {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// The client went away before an answer could start: logged, nothing to send.
+    private func cancelled(_ prepared: Prepared, attempts: [String]) -> Response {
+        var record = Self.record(prepared, served: nil, attempts: attempts, status: "client_cancelled")
+        record.latencyMilliseconds = Self.milliseconds(since: prepared.started)
+        gateway.log(record)
+        gateway.metrics.request(status: 499, duration: .now - prepared.started, streamed: prepared.profile.stream)
+        return GatewayError(status: .init(code: 499), type: "client_cancelled", code: nil, param: nil, message: "the client closed the request").response()
     }
 
     private func allFailed(_ prepared: Prepared, failures: [UpstreamError], attempts: [String]) -> Response {
