@@ -68,15 +68,19 @@ extension TokenBroker {
             }
             if output.json { return try JSONOutput.print(rows) }
             var table = TextTable(
-                ["period", "spend usd", "churned usd", "spend churn %", "requests", "churned", "request churn %"],
-                rightAligned: [1, 2, 3, 4, 5, 6])
+                ["period", "spend usd", "churned usd", "spend churn %", "", "requests", "churned", "request churn %"],
+                rightAligned: [1, 2, 3, 5, 6, 7])
             for row in rows {
                 table.append([
-                    Cell.time(row.start), row.spendUSD, row.churnedSpendUSD, row.spendChurnPercent, "\(row.requests)",
+                    Cell.time(row.start), row.spendUSD, row.churnedSpendUSD, row.spendChurnPercent,
+                    Sparkline.bar(Double(row.spendChurnPercent) ?? 0, of: 100, width: 20), "\(row.requests)",
                     "\(row.churnedRequests)", row.requestChurnPercent,
                 ])
             }
             print(table.render())
+            if rows.count > 1 {
+                print("spend churn over time  \(Sparkline.render(rows.map { Double($0.spendChurnPercent) ?? 0 }))")
+            }
         }
     }
 
@@ -123,6 +127,9 @@ extension TokenBroker {
                 ])
             }
             print(table.render())
+            if rows.count > 1 {
+                print("HHI over time  \(Sparkline.render(rows.map { Double($0.hhi) }))")
+            }
         }
     }
 }

@@ -89,7 +89,11 @@ import Testing
         let churn = try json([ChurnRow].self, daemon.cli(["churn", "--period", "day", "--json"]))
         #expect(churn.count == 2)
         #expect(churn.last?.churnedRequests == 1 && churn.last?.requestChurnPercent == "100.00")
-        #expect(try daemon.cli(["churn"]).stdout.contains("SPEND CHURN %"))
+        let churnTable = try daemon.cli(["churn"]).stdout
+        #expect(churnTable.contains("SPEND CHURN %"))
+        // The day everything moved is drawn as a full bar, and the two days as a sparkline.
+        #expect(churnTable.contains(String(repeating: "█", count: 20)), "\(churnTable)")
+        #expect(churnTable.contains("spend churn over time  ▁█"), "\(churnTable)")
         let loyalty = try json([LoyaltyRow].self, daemon.cli(["loyalty", "--json"]))
         #expect(loyalty.first { $0.provider == "alpha" }?.loyaltyPercent == "0.00")
         let concentration = try json([ConcentrationRow].self, daemon.cli(["concentration", "--json"]))
