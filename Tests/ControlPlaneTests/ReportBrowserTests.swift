@@ -38,7 +38,7 @@ import Testing
             requests_per_day: 200
         """
 
-    @Test(.enabled(if: chromium != nil, "needs Debian chromium (make deps installs it as root)"))
+    @Test(.enabled(if: chromium != nil, "needs Debian chromium (make test installs it as root)"))
     func theReportLoadsWithoutConsoleErrorsAndDrawsEverySeries() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
