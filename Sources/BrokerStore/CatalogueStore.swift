@@ -22,6 +22,11 @@ public protocol CatalogueStore: Sendable {
     func setCredit(_ credit: Credit) throws
     func credits() throws -> [Credit]
 
+    /// Records an operator's mode for a provider (`disabled`, `draining`), or clears it (nil).
+    func setProviderMode(_ provider: String, _ mode: String?, at date: Date) throws
+    /// Every provider an operator took out of routing, with its mode.
+    func providerModes() throws -> [String: String]
+
     func createKey(_ key: APIKeyRecord) throws
     func key(hash: String) throws -> APIKeyRecord?
     func keys() throws -> [APIKeyRecord]

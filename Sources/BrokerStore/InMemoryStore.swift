@@ -12,6 +12,7 @@ public final class InMemoryStore: CatalogueStore {
         var versions: [PriceHistoryEntry] = []
         var policies: [String: Policy] = [:]
         var credits: [String: Credit] = [:]
+        var providerModes: [String: String] = [:]
         var keys: [APIKeyRecord] = []
         var decisions: [DecisionRecord] = []
 
@@ -127,6 +128,14 @@ public final class InMemoryStore: CatalogueStore {
 
     public func credits() throws -> [Credit] {
         state.withLock { $0.credits.values.sorted { $0.provider < $1.provider } }
+    }
+
+    public func setProviderMode(_ provider: String, _ mode: String?, at date: Date) throws {
+        state.withLock { $0.providerModes[provider] = mode }
+    }
+
+    public func providerModes() throws -> [String: String] {
+        state.withLock { $0.providerModes }
     }
 
     public func createKey(_ key: APIKeyRecord) throws {

@@ -179,6 +179,17 @@ extension SQLiteStore {
                     """)
             try rebuildDecisionRollup(db)
         }
+        // An operator's `providers disable|drain` outlives a restart, as `kubectl cordon` does.
+        migrator.registerMigration("v4-provider-modes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE provider_modes (
+                        provider TEXT PRIMARY KEY NOT NULL,
+                        mode TEXT NOT NULL,                  -- disabled | draining
+                        set_at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

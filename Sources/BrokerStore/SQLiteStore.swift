@@ -189,6 +189,28 @@ public final class SQLiteStore: CatalogueStore {
         }
     }
 
+    public func setProviderMode(_ provider: String, _ mode: String?, at date: Date) throws {
+        try write("set the mode of provider \(provider)") { db in
+            if let mode {
+                try db.execute(
+                    sql: """
+                        INSERT INTO provider_modes (provider, mode, set_at) VALUES (?, ?, ?)
+                        ON CONFLICT(provider) DO UPDATE SET mode = excluded.mode, set_at = excluded.set_at
+                        """,
+                    arguments: [provider, mode, StoredForms.seconds(date)])
+            } else {
+                try db.execute(sql: "DELETE FROM provider_modes WHERE provider = ?", arguments: [provider])
+            }
+        }
+    }
+
+    public func providerModes() throws -> [String: String] {
+        try read("read provider modes") { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT provider, mode FROM provider_modes")
+            return Dictionary(rows.map { ($0["provider"] as String, $0["mode"] as String) }, uniquingKeysWith: { $1 })
+        }
+    }
+
     public func createKey(_ key: APIKeyRecord) throws {
         try write("create key for tenant \(key.tenant)") { db in
             try db.execute(

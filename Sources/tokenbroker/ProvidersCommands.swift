@@ -7,7 +7,7 @@ extension TokenBroker {
     struct Providers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List providers and take them in and out of routing.",
-            discussion: "disable and drain last until enable or a daemon restart.",
+            discussion: "disable and drain last until enable, across daemon restarts.",
             subcommands: [List.self, Show.self, Enable.self, Disable.self, Drain.self])
     }
 }

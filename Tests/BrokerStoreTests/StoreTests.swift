@@ -192,6 +192,18 @@ import Testing
     }
 
     @Test(arguments: Kind.allCases)
+    func providerModesAreSetReplacedAndCleared(kind: Kind) throws {
+        let store = try Self.makeStore(kind)
+        #expect(try store.providerModes().isEmpty)
+        try store.setProviderMode("acme", "draining", at: Self.start)
+        try store.setProviderMode("beta", "disabled", at: Self.start)
+        try store.setProviderMode("acme", "disabled", at: Self.start + 60)
+        #expect(try store.providerModes() == ["acme": "disabled", "beta": "disabled"])
+        try store.setProviderMode("beta", nil, at: Self.start + 120)
+        #expect(try store.providerModes() == ["acme": "disabled"])
+    }
+
+    @Test(arguments: Kind.allCases)
     func creditsAreSetPerProvider(kind: Kind) throws {
         let store = try Self.makeStore(kind)
         try store.setCredit(Credit(provider: "acme", remaining: Money(usd: "100")!, expiresAt: Self.start))

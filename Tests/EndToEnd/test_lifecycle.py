@@ -166,3 +166,28 @@ def test_a_port_in_use_is_one_clear_line_and_exit_1(tmp_path):
             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, cwd=ROOT)
     assert result.returncode == 1
     assert f"tokenbrokerd: listen: 127.0.0.1:{port} is already in use" in result.stderr
+
+
+def test_an_operators_disable_survives_a_restart(mock):
+    import subprocess
+    from harness import BIN
+    daemon = Daemon(mock)
+    directory = daemon.directory
+    socket_path = str(daemon.db).rsplit("/", 1)[0] + "/tokenbroker.sock"
+    disabled = subprocess.run(
+        [str(BIN / "tokenbroker"), "providers", "disable", "alpha", "--socket", socket_path],
+        capture_output=True, text=True, timeout=30)
+    assert disabled.returncode == 0, disabled.stderr
+    daemon.stop()
+    restarted = Daemon(mock, directory=directory)
+    try:
+        assert "provider alpha stays disabled" in restarted.log_text()
+        assert control_get(restarted, "/v1/providers/alpha")[1]["state"] == "disabled"
+        assert provider_of(client_for(restarted))[0] == "beta"
+        enabled = subprocess.run(
+            [str(BIN / "tokenbroker"), "providers", "enable", "alpha", "--socket", socket_path],
+            capture_output=True, text=True, timeout=30)
+        assert enabled.returncode == 0, enabled.stderr
+        assert provider_of(client_for(restarted))[0] == "alpha"
+    finally:
+        restarted.stop()

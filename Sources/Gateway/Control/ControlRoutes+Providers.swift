@@ -1,3 +1,4 @@
+import BrokerStore
 import BrokerCore
 import ControlPlane
 import Foundation
@@ -20,6 +21,9 @@ extension ControlRoutes {
             router.control(.post, RouterPath("/v1/providers/:provider/\(action)")) { _, context in
                 let snapshot = gateway.state.snapshot
                 let provider = try known(context, snapshot)
+                // Stored first: a mode that could not be saved is not applied, and a saved one
+                // is applied again when the daemon restarts.
+                try store.setProviderMode(provider, mode?.rawValue, at: Date())
                 modes.set(provider, mode)
                 gateway.state.setDisabled(provider, mode != nil)
                 gateway.logger.notice("control: provider \(provider) \(mode?.rawValue ?? "enabled")")

@@ -54,13 +54,18 @@ public struct Daemon: Sendable {
         let gateway = Gateway(
             configuration: configuration, state: state, store: store, client: ProviderClient(transport: transport),
             decisionLog: writer, keys: keys, logger: logger, startedAt: now)
+        let modes = ProviderModes(stored: try store.providerModes())
+        for (provider, mode) in modes.all.sorted(by: { $0.key < $1.key }) {
+            state.setDisabled(provider, true)
+            logger.notice("provider \(provider) stays \(mode.rawValue), as an operator left it (tokenbroker providers enable \(provider))")
+        }
         let catalogueService = CatalogueService(gateway: gateway, loader: loader, reloadConfiguration: reloadConfiguration)
         let announcement = ListeningAnnouncement(onListening)
         let app = buildGatewayApplication(gateway: gateway, registry: registry, logger: logger) { channel in
             announcement.gatewayBound(Self.describe(channel.localAddress) ?? configuration.listen.description)
         }
         let routes = ControlRoutes(
-            gateway: gateway, store: store, loader: loader, catalogueService: catalogueService, modes: ProviderModes(),
+            gateway: gateway, store: store, loader: loader, catalogueService: catalogueService, modes: modes,
             socketPath: configuration.controlSocketPath, listenAddress: { announcement.address ?? configuration.listen.description })
         let control = try ControlServer.make(routes: routes, configuration: configuration, logger: logger) {
             announcement.controlBound()
