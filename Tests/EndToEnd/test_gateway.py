@@ -238,3 +238,18 @@ def test_a_client_leaving_mid_stream_cancels_the_upstream_call_and_is_logged(cli
     row = daemon.decision(raw.headers["x-tokenbroker-decision"])
     assert row["status"] == "client_cancelled"
     assert control_get(daemon, "/v1/providers/alpha")[1]["in_flight"] == 0
+
+
+@pytest.mark.parametrize("failing", [[], ["alpha-m-open"], ["alpha-m-open", "beta-m-open"]],
+                         ids=["openai", "anthropic", "gemini"])
+def test_a_stream_has_no_usage_chunk_unless_the_client_asks(client, mock, failing):
+    # Code written for OpenAI indexes choices[0] on every chunk: only include_usage adds the
+    # usage-only chunk with "choices": [], whichever format the provider speaks.
+    for model in failing:
+        mock.set(model, {"error": "server_error"})
+    text = "".join(chunk.choices[0].delta.content or ""
+                   for chunk in client.chat.completions.create(model="auto", messages=MESSAGES, stream=True))
+    assert len(text.split()) == 16
+    chunks = list(client.chat.completions.create(
+        model="auto", messages=MESSAGES, stream=True, stream_options={"include_usage": True}))
+    assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == 16

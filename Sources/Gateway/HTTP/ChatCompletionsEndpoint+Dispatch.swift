@@ -130,6 +130,7 @@ extension ChatCompletionsEndpoint {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let endpoint = self
+        let filter = UsageChunkFilter(request: prepared.body)
         let body = ResponseBody { (writer: inout any ResponseBodyWriter) in
             var status = "ok"
             defer {
@@ -165,6 +166,7 @@ extension ChatCompletionsEndpoint {
                     return
                 }
                 guard let frame else { break }
+                guard filter.passes(frame) else { continue }
                 do {
                     try await writer.write(ByteBuffer(bytes: frame))
                 } catch {
