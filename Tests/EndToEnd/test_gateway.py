@@ -253,3 +253,10 @@ def test_a_stream_has_no_usage_chunk_unless_the_client_asks(client, mock, failin
     chunks = list(client.chat.completions.create(
         model="auto", messages=MESSAGES, stream=True, stream_options={"include_usage": True}))
     assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == 16
+
+
+def test_models_retrieve_finds_a_model_or_raises_not_found(client):
+    assert client.models.retrieve("m-open").owned_by == "m"
+    assert client.models.retrieve("auto").owned_by == "tokenbroker"
+    with pytest.raises(openai.NotFoundError):
+        client.models.retrieve("gpt-99")

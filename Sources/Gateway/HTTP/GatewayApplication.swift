@@ -14,6 +14,7 @@ import Foundation
 /// | --- | --- |
 /// | `POST /v1/chat/completions` | routed chat completion, streaming or not |
 /// | `GET /v1/models` | policies and models a client can name |
+/// | `GET /v1/models/{id}` | one of them |
 /// | `GET /healthz` | the process is up |
 /// | `GET /readyz` | catalogue loaded and store writable |
 /// | `GET /metrics` | Prometheus text format |
@@ -30,6 +31,19 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
             return error.response()
         }
         return jsonResponse(.ok, ModelList.json(gateway.state.snapshot))
+    }
+    router.get("/v1/models/{model}") { request, context in
+        do {
+            _ = try gateway.keys.authenticate(request.headers[.authorization])
+        } catch let error as GatewayError {
+            return error.response()
+        }
+        // Model ids may contain slashes (provider/model offers are not listed, only policies and models).
+        let id = context.parameters.get("model") ?? ""
+        guard let entry = ModelList.json(gateway.state.snapshot)["data"]?.arrayValue?.first(where: { $0["id"]?.stringValue == id }) else {
+            return GatewayError.notFound("The model `\(id)` does not exist; GET /v1/models lists them").response()
+        }
+        return jsonResponse(.ok, entry)
     }
     router.get("/healthz") { _, _ in
         jsonResponse(.ok, ["status": "ok"])
