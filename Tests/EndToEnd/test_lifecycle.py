@@ -191,3 +191,15 @@ def test_an_operators_disable_survives_a_restart(mock):
         assert provider_of(client_for(restarted))[0] == "alpha"
     finally:
         restarted.stop()
+
+
+def test_the_access_log_has_one_line_per_request_when_switched_on(mock):
+    daemon = Daemon(mock, extra_config="access_log: true\n")
+    try:
+        _, decision = provider_of(client_for(daemon))
+        daemon.wait_for_log(f"decision={decision}")
+        line = next(line for line in daemon.log_text().splitlines() if decision in line)
+        assert "POST /v1/chat/completions 200" in line and "provider=alpha" in line
+        assert KEY not in daemon.log_text()
+    finally:
+        daemon.stop()

@@ -15,6 +15,7 @@ import Testing
                 demo_upstream: http://127.0.0.1:9100
                 request_timeout_seconds: 30
                 failover_candidates: 3
+                access_log: true
                 circuit_breaker: {failures: 2, cool_down_seconds: 5}
                 keys:
                   - tenant: acme
@@ -29,6 +30,8 @@ import Testing
         #expect(configuration.database == "/var/lib/tokenbroker/state.sqlite")
         #expect(configuration.requestTimeoutSeconds == 30)
         #expect(configuration.failoverCandidates == 3)
+        #expect(configuration.accessLog)
+        #expect(!GatewayConfiguration().accessLog)
         #expect(configuration.circuitBreaker.failureThreshold == 2)
         #expect(configuration.circuitBreaker.coolDown == 5)
         #expect(configuration.bootstrapKeys.count == 2)
@@ -49,6 +52,7 @@ import Testing
         ("keys: [{tenant: a, key: short}]", "keys[0].key"),
         ("keys: [{tenant: a, key: tb-0123456789abcdef, budget_usd: lots}]", "keys[0].budget_usd"),
         ("log_level: loud", "log_level"),
+        ("access_log: sometimes", "access_log"),
         ("keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]", "keys[0].key_sha256"),
         ("listen: [1, 2", "yaml"),
     ])

@@ -106,6 +106,10 @@ extension GatewayConfiguration {
         if let value = map["connect_timeout_seconds"] { configuration.connectTimeoutSeconds = try reader.seconds(value, field: "connect_timeout_seconds") }
         if let value = map["drain_timeout_seconds"] { configuration.drainTimeoutSeconds = try reader.seconds(value, field: "drain_timeout_seconds") }
         if let value = map["catalogue_refresh_seconds"] { configuration.catalogueRefreshSeconds = try reader.seconds(value, field: "catalogue_refresh_seconds") }
+        if let value = map["access_log"] {
+            guard let flag = value as? Bool else { throw ConfigurationError(source: source, field: "access_log", message: "expected true or false") }
+            configuration.accessLog = flag
+        }
         if let value = map["failover_candidates"] { configuration.failoverCandidates = try reader.integer(value, field: "failover_candidates", range: 1...20) }
         if let value = map["circuit_breaker"] { configuration.circuitBreaker = try reader.circuitBreaker(value) }
         if let value = map["keys"] { configuration.bootstrapKeys = try reader.keys(value) }
@@ -115,7 +119,7 @@ extension GatewayConfiguration {
     static let knownKeys: Set<String> = [
         "listen", "control_socket", "control_group", "control_allowed_uids", "control_allowed_gids", "db", "providers", "demo_upstream", "log_level", "max_body_bytes",
         "request_timeout_seconds", "connect_timeout_seconds", "drain_timeout_seconds", "catalogue_refresh_seconds",
-        "failover_candidates", "circuit_breaker", "keys",
+        "failover_candidates", "circuit_breaker", "keys", "access_log",
     ]
 }
 

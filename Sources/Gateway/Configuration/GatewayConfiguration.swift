@@ -44,6 +44,9 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var circuitBreaker = CircuitBreaker.Policy()
     /// Candidates kept on each decision, the chosen one included: the failover list.
     public var failoverCandidates = 5
+    /// One `info` line per chat request (status, provider, decision, cost, latency). Off by
+    /// default: the decision log already keeps every routed request.
+    public var accessLog = false
     public var logLevel = "info"
     public var bootstrapKeys: [BootstrapKey] = []
 

@@ -16,6 +16,23 @@ struct ChatCompletionsEndpoint: Sendable {
 
     func respond(to request: Request) async -> Response {
         let started = ContinuousClock.now
+        let response = await answer(request, started: started)
+        if gateway.configuration.accessLog {
+            let headers = response.headers
+            gateway.logger.info(
+                "POST /v1/chat/completions \(response.status.code)",
+                metadata: [
+                    "provider": .string(headers[.tokenbrokerProvider] ?? "-"),
+                    "model": .string(headers[.tokenbrokerModel] ?? "-"),
+                    "decision": .string(headers[.tokenbrokerDecision] ?? "-"),
+                    "cost_usd": .string(headers[.tokenbrokerCost] ?? "-"),
+                    "ms": .string(String(Self.milliseconds(since: started))),
+                ])
+        }
+        return response
+    }
+
+    private func answer(_ request: Request, started: ContinuousClock.Instant) async -> Response {
         var request = request
         do {
             let prepared = try await prepare(&request, started: started)
