@@ -57,14 +57,7 @@ extension SQLiteStore {
         guard !batches.isEmpty else { return }
         try write("record replayed decisions") { db in
             var rollup = RollupBatch()
-            let statement = try db.makeStatement(
-                sql: """
-                    INSERT INTO decisions (id, at_ms, tenant, policy, stream_key, target, provider, model,
-                        expected_cost_nusd, price_effective_at, prompt_tokens_est, output_tokens_est, candidates,
-                        exclusions, previous_provider, switched, held, attempts, status, actual_prompt_tokens,
-                        actual_output_tokens, actual_cost_nusd, spend_nusd, latency_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let statement = try db.makeStatement(sql: Self.insertDecisionSQL)
             let handle = statement.sqliteStatement
             func check(_ code: CInt, _ expected: CInt = SQLITE_OK) throws {
                 guard code == expected else {

@@ -251,19 +251,23 @@ public final class SQLiteStore: CatalogueStore {
 
     // MARK: Decisions
 
+    /// One decision row. Both writers bind by position — the daemon's group commit and the
+    /// replay's bulk load (whose raw binds of the id and the time depend on columns 1 and 2) —
+    /// so they share this text.
+    static let insertDecisionSQL = """
+        INSERT INTO decisions (id, at_ms, tenant, policy, stream_key, target, provider, model,
+            expected_cost_nusd, price_effective_at, prompt_tokens_est, output_tokens_est, candidates,
+            exclusions, previous_provider, switched, held, attempts, status, actual_prompt_tokens,
+            actual_output_tokens, actual_cost_nusd, spend_nusd, latency_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     /// Writes a batch of decisions and their hourly rollup in one transaction (the daemon's group commit).
     public func recordDecisions(_ records: [DecisionRecord]) throws {
         guard !records.isEmpty else { return }
         try write("record \(records.count) decisions") { db in
             var rollup = RollupBatch()
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO decisions (id, at_ms, tenant, policy, stream_key, target, provider, model,
-                        expected_cost_nusd, price_effective_at, prompt_tokens_est, output_tokens_est, candidates,
-                        exclusions, previous_provider, switched, held, attempts, status, actual_prompt_tokens,
-                        actual_output_tokens, actual_cost_nusd, spend_nusd, latency_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let statement = try db.cachedStatement(sql: Self.insertDecisionSQL)
             for record in records {
                 let values: [(any DatabaseValueConvertible)?] = [
                     record.id, StoredForms.milliseconds(record.at), record.tenant, record.policy, record.streamKey,

@@ -82,6 +82,16 @@ import Testing
         #expect(state.routingContext(stream: "s", now: start + 61).openCircuits.isEmpty)
     }
 
+    @Test func aRejectedReloadStaysReportedUntilAReloadWorks() {
+        let state = BrokerState(snapshot: Self.snapshot())
+        state.noteReload(error: "alpha.yaml:2:14: wire_format: unknown")
+        // A periodic refresh or `prices set` swaps the snapshot but is not a reload.
+        state.replace(Self.snapshot())
+        #expect(state.lastReloadError == "alpha.yaml:2:14: wire_format: unknown")
+        state.noteReload(error: nil)
+        #expect(state.lastReloadError == nil)
+    }
+
     @Test func streamsRememberTheirLastProviderForHysteresis() {
         let state = BrokerState(snapshot: Self.snapshot(), lastProviders: ["t/auto": "b"])
         #expect(state.routingContext(stream: "t/auto", now: Date()).previousProvider == "b")

@@ -18,7 +18,6 @@ public final class BrokerState: Sendable {
         var spend: [String: TenantSpend] = [:]
         /// Upstream calls under way per provider (a stream counts until it ends): what a drain waits for.
         var inFlight: [String: Int] = [:]
-        var reloads = 0
         var lastReloadError: String?
     }
 
@@ -38,14 +37,12 @@ public final class BrokerState: Sendable {
     public var snapshot: BrokerSnapshot { runtime.withLock { $0.snapshot } }
 
     public func replace(_ snapshot: BrokerSnapshot) {
-        runtime.withLock {
-            $0.snapshot = snapshot
-            $0.reloads += 1
-            $0.lastReloadError = nil
-        }
+        runtime.withLock { $0.snapshot = snapshot }
     }
 
-    public func noteReloadFailure(_ message: String) {
+    /// The outcome of the last reload (SIGHUP or `tokenbroker reload`): nil when it worked.
+    /// Periodic refreshes and `prices set` are not reloads and leave it alone.
+    public func noteReload(error message: String?) {
         runtime.withLock { $0.lastReloadError = message }
     }
 

@@ -60,5 +60,4 @@ extension HTTPField.Name {
     static let tokenbrokerMinQuality = HTTPField.Name("x-tokenbroker-min-quality")!
     static let tokenbrokerDataClass = HTTPField.Name("x-tokenbroker-data-class")!
     static let tokenbrokerMaxCost = HTTPField.Name("x-tokenbroker-max-cost-usd")!
-    static let requestID = HTTPField.Name("x-request-id")!
 }

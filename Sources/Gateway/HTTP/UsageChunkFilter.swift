@@ -12,13 +12,16 @@ struct UsageChunkFilter: Sendable {
         clientWantsUsage = request["stream_options"]?["include_usage"]?.boolValue == true
     }
 
-    private static let usageMarker = Array(#""usage""#.utf8)
+    /// Unescaped, these bytes can only be a member of the chunk itself (inside a JSON string
+    /// the quotes would be escaped). Every chunk carries `"usage"` once usage is asked for, so
+    /// that is no cheap test; an empty `choices` is.
+    private static let emptyChoices = [Array(#""choices":[]"#.utf8), Array(#""choices": []"#.utf8)]
 
     /// Whether `frame` (`data: {…}\n\n`) should reach the client.
     func passes(_ frame: Data) -> Bool {
         if clientWantsUsage { return true }
-        // Cheap test first: only frames that mention usage are parsed.
-        guard frame.firstRange(of: Self.usageMarker) != nil else { return true }
+        // Only a frame with an empty `choices` is parsed, to be sure.
+        guard Self.emptyChoices.contains(where: { frame.firstRange(of: $0) != nil }) else { return true }
         var payload = frame[...]
         if payload.starts(with: Array("data:".utf8)) { payload = payload.dropFirst(5) }
         guard let chunk = try? JSONParser.parse(payload), let choices = chunk["choices"]?.arrayValue else { return true }

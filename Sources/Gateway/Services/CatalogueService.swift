@@ -61,11 +61,12 @@ struct CatalogueService: Service {
             let created = try gateway.keys.bootstrap(configuration.bootstrapKeys, at: Date())
             gateway.setConfiguration(configuration)
             gateway.state.replace(snapshot)
+            gateway.state.noteReload(error: nil)
             gateway.keys.reload()
             gateway.logger.notice(
                 "reloaded: \(snapshot.table.offerCount) offers, \(report.priceVersionsAppended) price versions appended, \(created) keys created")
         } catch {
-            gateway.state.noteReloadFailure("\(error)")
+            gateway.state.noteReload(error: "\(error)")
             gateway.logger.error("reload rejected, keeping the running catalogue: \(error)")
         }
     }
