@@ -1,6 +1,7 @@
 import BrokerStore
 import BrokerCore
 public import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 public import Logging
 import NIOCore
@@ -78,6 +79,7 @@ public func buildGatewayApplication(
     let listen = gateway.configuration.listen
     return Application(
         router: buildGatewayRouter(gateway: gateway, registry: registry),
+        server: HTTPServerBuilder { responder in EventLoopBoundHTTP1(inner: HTTP1Channel(responder: responder)) },
         configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "tokenbrokerd"),
         onServerRunning: onServerRunning,
         logger: logger)
