@@ -14,7 +14,7 @@ extension SQLiteStore {
     /// The newest `limit` switches matching `filter`, oldest first.
     ///
     /// Walks `decisions_by_time` backwards and stops after `limit` switches; each switch's
-    /// previous decision is one descending seek on `decisions_by_stream` (a range on `at_ms`,
+    /// previous decision is one descending seek on `decisions_switching` (a range on `at_ms`,
     /// not an OR, so SQLite can seek rather than scan the stream's history).
     public func switches(_ filter: SwitchingFilter, limit: Int) throws -> [SwitchRecord] {
         let (clause, arguments) = Self.whereClause(filter, alias: "d")

@@ -190,6 +190,12 @@ extension SQLiteStore {
                     );
                     """)
         }
+        // `decisions_switching` (stream_key, at_ms, provider, spend_nusd) serves every lookup
+        // `decisions_by_stream` (stream_key, at_ms) did, and each index is one more B-tree
+        // insert per logged decision on the daemon's hot path.
+        migrator.registerMigration("v5-drop-redundant-stream-index") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS decisions_by_stream")
+        }
         return migrator
     }
 
