@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Transport overhead, side by side in one run: wrk and CurlTransport against the same
 # tokenbroker-mock (release builds), 1 KB non-streaming POSTs at 32 concurrent connections;
-# then the delay from an upstream SSE event to its delivery (CurlTransport vs a raw socket).
+# then the delay from an upstream SSE event to its delivery (CurlTransport vs a raw socket);
+# then both clients paced at ~2,000 req/s (22 connections, 10 ms between requests), where the
+# threads sleep between requests and every hand-over between them is a wake-up.
 # Usage: Benchmarks/transport.sh [seconds]     Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -36,11 +38,16 @@ LUA
 echo "body: $(wc -c < "$work/body.json") bytes, 32 connections, ${SECONDS_PER_RUN}s each"
 wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -s "$work/post.lua" "$url" > "$work/wrk.txt"
 "$LOAD_BIN" --url "$url" --body "$work/body.json" --concurrency 32 --seconds "$SECONDS_PER_RUN" > "$work/load.json"
+echo "function delay() return 10 end" >> "$work/post.lua"
+wrk -t2 -c22 -d"${SECONDS_PER_RUN}s" --latency -s "$work/post.lua" "$url" > "$work/wrk-paced.txt"
+"$LOAD_BIN" --url "$url" --body "$work/body.json" --concurrency 22 --delay-ms 10 --seconds "$SECONDS_PER_RUN" --no-sse > "$work/load-paced.json"
 
-python3 - "$work/wrk.txt" "$work/load.json" <<'PY'
+python3 - "$work/wrk.txt" "$work/load.json" "$work/wrk-paced.txt" "$work/load-paced.json" <<'PY'
 import json, re, sys
 wrk = open(sys.argv[1]).read()
 load = json.load(open(sys.argv[2]))
+wrk_paced = open(sys.argv[3]).read()
+load_paced = json.load(open(sys.argv[4]))
 def us(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 1, "ms": 1000, "s": 1e6}[unit]
@@ -54,4 +61,11 @@ print(f"ratio: {load['requests_per_second'] / wrk_rps:.0%} of wrk's requests/s (
       f"p99 added {load['latency_p99_us'] - wrk_p99:+.0f} µs (target ≤ 100 µs); errors {load['errors']}")
 print(f"SSE event → consumer: CurlTransport p50 {load['sse_delivery_p50_us']:.0f} µs, p99 {load['sse_delivery_p99_us']:.0f} µs; "
       f"raw socket p50 {load['sse_raw_socket_p50_us']:.0f} µs, p99 {load['sse_raw_socket_p99_us']:.0f} µs")
+paced_p50 = us(re.search(r"^\s+50%\s+(\S+)", wrk_paced, re.M).group(1))
+paced_p99 = us(re.search(r"^\s+99%\s+(\S+)", wrk_paced, re.M).group(1))
+paced_rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk_paced).group(1))
+print(f"paced (22 connections, 10 ms apart): wrk {paced_rps:.0f} req/s p50 {paced_p50:.0f} / p99 {paced_p99:.0f} µs; "
+      f"CurlTransport {load_paced['requests_per_second']:.0f} req/s p50 {load_paced['latency_p50_us']:.0f} / "
+      f"p99 {load_paced['latency_p99_us']:.0f} µs (added p50 {load_paced['latency_p50_us'] - paced_p50:+.0f}, "
+      f"p99 {load_paced['latency_p99_us'] - paced_p99:+.0f} µs)")
 PY

@@ -15,9 +15,18 @@ enum TransportLoad {
         let body = try Data(contentsOf: URL(fileURLWithPath: arguments.value("--body") ?? "body.json"))
         let concurrency = Int(arguments.value("--concurrency") ?? "32") ?? 32
         let seconds = Double(arguments.value("--seconds") ?? "10") ?? 10
+        // Each worker waits this long between requests (wrk's `delay()`): a paced load, where
+        // threads go idle between requests, instead of back-to-back requests.
+        let delay = Int(arguments.value("--delay-ms") ?? "0") ?? 0
         let transport = try CurlTransport()
 
-        let load = try await requestLoad(transport: transport, url: url, body: body, concurrency: concurrency, seconds: seconds)
+        let load = try await requestLoad(
+            transport: transport, url: url, body: body, concurrency: concurrency, seconds: seconds, delay: delay)
+        if arguments.values.contains("--no-sse") {
+            print(#"{"requests": \#(load.count), "errors": \#(load.errors), "requests_per_second": \#(Double(load.count) / load.seconds), "latency_p50_us": \#(load.percentile(0.50)), "latency_p99_us": \#(load.percentile(0.99))}"#)
+            transport.shutdown()
+            return
+        }
         let delivery = try await SSEDelivery.measure(transport: transport, events: 2_000)
         let result: [String: Any] = [
             "requests": load.count, "errors": load.errors, "seconds": load.seconds,
@@ -33,7 +42,9 @@ enum TransportLoad {
         transport.shutdown()
     }
 
-    static func requestLoad(transport: CurlTransport, url: String, body: Data, concurrency: Int, seconds: Double) async throws -> Samples {
+    static func requestLoad(
+        transport: CurlTransport, url: String, body: Data, concurrency: Int, seconds: Double, delay: Int
+    ) async throws -> Samples {
         let request = HTTPRequest(
             method: "POST", url: url, headers: [("Content-Type", "application/json")], body: .bytes(body))
         // Warm the connections first, as wrk does.
@@ -54,6 +65,7 @@ enum TransportLoad {
                         } catch {
                             local.errors += 1
                         }
+                        if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
                     }
                     return local
                 }
