@@ -106,6 +106,13 @@ enum StoredForms {
     }
 
     private static func appendQuoted(_ string: String, to text: inout String) {
+        // Provider and model names never need escaping: one append instead of one per scalar.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text += "\""
+            text += string
+            text += "\""
+            return
+        }
         text += "\""
         for scalar in string.unicodeScalars {
             switch scalar {

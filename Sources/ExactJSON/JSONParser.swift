@@ -166,13 +166,19 @@ public struct JSONParser {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes, so the bytes are the string.
+        var high: UInt8 = 0
         while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw failure("control character in a string") }
+            high |= byte
             index += 1
         }
         guard let stop = current else { throw failure("unterminated string") }
         if stop == UInt8(ascii: "\"") {
-            let text = try validated(bytes[start..<index])
+            // ASCII is valid UTF-8 as it stands: skip the validating (generic, slower) path.
+            let text =
+                high < 0x80
+                ? bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<index]), as: UTF8.self) }
+                : try validated(bytes[start..<index])
             index += 1
             return text
         }
@@ -196,7 +202,9 @@ public struct JSONParser {
     }
 
     private func validated(_ slice: ArraySlice<UInt8>) throws(Failure) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
+        guard let text = slice.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+            throw failure("invalid UTF-8 in a string")
+        }
         return text
     }
 

@@ -51,4 +51,14 @@ import Testing
         #expect(Money(femtoUSD: -1_500_000).roundedNanoUSD == -2)
         #expect(Money(nanoUSD: 7).femtoUSD == 7_000_000)
     }
+
+    @Test func formatsEveryMagnitudeIncludingBeyondSixtyFourBits() {
+        #expect(ExactDecimal.format(0, scale: 3) == "0")
+        #expect(ExactDecimal.format(2_500, scale: 3) == "2.5")
+        #expect(ExactDecimal.format(-5, scale: 3) == "-0.005")
+        #expect(ExactDecimal.format(1_000, scale: 3, keepPlaces: true) == "1.000")
+        #expect(ExactDecimal.format(Int128(UInt64.max), scale: 0) == "18446744073709551615")
+        #expect(ExactDecimal.format(Int128(UInt64.max) * 1_000 + 5, scale: 3) == "18446744073709551615.005")
+        #expect(ExactDecimal.format(Int128.min + 1, scale: 15) == "-170141183460469231731687.303715884105727")
+    }
 }

@@ -37,6 +37,9 @@ import Testing
         #expect(TokenEstimator.tokens(in: "abcdefgh") == 2)
         #expect(TokenEstimator.tokens(in: "你好世界") == 4)
         #expect(TokenEstimator.tokens(in: "") == 0)
+        #expect(TokenEstimator.tokens(in: "abcd€ö") == 1 + 2)
+        // A bridged or substring-made string takes the same path as a native one.
+        #expect(TokenEstimator.tokens(in: String("xxabcdefgh".dropFirst(2))) == 2)
     }
 
     @Test(arguments: [

@@ -67,4 +67,24 @@ import Testing
             _ = try? JSONParser.parse(bytes)
         }
     }
+
+    @Test func writerCopiesRunsAndEscapesWhatJSONRequires() throws {
+        #expect(JSONWriter.string(.string("a\u{01}\"b\\c\n")) == #""a\u0001\"b\\c\n""#)
+        var generator = SplitMix(state: 11)
+        let pieces = ["a", "plain text ", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "é", "😀", "/", "\u{7F}"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let written = JSONWriter.string(.string(text))
+            #expect(try JSONParser.parse(Array(written.utf8)) == .string(text))
+        }
+    }
+
+    @Test func parserTellsASCIIFromInvalidUTF8AfterLongRuns() throws {
+        let ascii = [0x22] + Array(repeating: UInt8(ascii: "a"), count: 500) + [0x22]
+        #expect(try JSONParser.parse(ascii) == .string(String(repeating: "a", count: 500)))
+        let invalid = [0x22] + Array(repeating: UInt8(ascii: "a"), count: 500) + [0xC3, 0x28, 0x22]
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(invalid) }
+        let accented = [0x22] + Array(repeating: UInt8(ascii: "a"), count: 500) + Array("é".utf8) + [0x22]
+        #expect(try JSONParser.parse(accented) == .string(String(repeating: "a", count: 500) + "é"))
+    }
 }

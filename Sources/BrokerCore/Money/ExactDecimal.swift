@@ -99,10 +99,18 @@ public enum ExactDecimal {
         let negative = value < 0
         var magnitude = value.magnitude
         var digits: [UInt8] = []
-        repeat {
+        digits.reserveCapacity(40)
+        // A 128-bit division per digit is slow: switch to 64-bit words once the value fits
+        // (every price and cost does; headers and the decision log format several per request).
+        while magnitude > UInt128(UInt64.max) {
             digits.append(UInt8(magnitude % 10) + 0x30)
             magnitude /= 10
-        } while magnitude > 0
+        }
+        var word = UInt64(magnitude)
+        repeat {
+            digits.append(UInt8(word % 10) + 0x30)
+            word /= 10
+        } while word > 0
         while digits.count <= scale { digits.append(0x30) }
         digits.reverse()
         let integerPart = digits[0..<(digits.count - scale)]

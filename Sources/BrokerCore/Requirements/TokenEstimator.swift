@@ -15,11 +15,15 @@ public enum TokenEstimator {
     public static func tokens(in text: String) -> Int {
         var ascii = 0
         var other = 0
-        for byte in text.utf8 {
-            if byte < 0x80 {
-                ascii += 1
-            } else if byte & 0xC0 != 0x80 {
-                other += 1  // a leading byte: one scalar
+        var text = text
+        // Over the contiguous bytes: every request's prompt passes through here.
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                if byte < 0x80 {
+                    ascii += 1
+                } else if byte & 0xC0 != 0x80 {
+                    other += 1  // a leading byte: one scalar
+                }
             }
         }
         return (ascii + 3) / 4 + other

@@ -3,16 +3,23 @@ public import Foundation
 import HTTPTypes
 import Synchronization
 
-/// Finds the tenant key behind an `Authorization: Bearer …` header. Keys are looked up by
-/// their SHA-256 only; known keys are cached, unknown ones read from the store (so a key
-/// created by another process works at once) and revocations take effect on ``forget(id:)``
-/// or the next catalogue refresh.
+/// Finds the tenant key behind an `Authorization: Bearer …` header. The store knows keys by
+/// their SHA-256 only; unknown keys are read from it (so a key created by another process
+/// works at once) and revocations take effect on ``reload()`` or the next catalogue refresh.
+///
+/// Accepted headers are remembered as sent, so a known key costs one dictionary lookup
+/// instead of a SHA-256 per request. The process already holds every provider credential
+/// in memory; the store and everything the daemon writes still see hashes only.
 public final class KeyDirectory: Sendable {
     private let store: any CatalogueStore
     private let cache = Mutex<[String: APIKeyRecord]>([:])
+    /// Bounds the cache against a stream of distinct valid keys (never of invalid ones:
+    /// only accepted headers are remembered); when full it starts over.
+    private let cacheLimit: Int
 
-    public init(store: any CatalogueStore) {
+    public init(store: any CatalogueStore, cacheLimit: Int = 4_096) {
         self.store = store
+        self.cacheLimit = cacheLimit
     }
 
     func authenticate(_ authorization: String?) throws -> APIKeyRecord {
@@ -22,9 +29,9 @@ public final class KeyDirectory: Sendable {
         guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
             throw GatewayError.unauthorized("malformed Authorization header: expected Bearer <key>")
         }
+        if let known = cache.withLock({ $0[authorization] }) { return known }
         let key = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
         let hash = APIKeyHash.hash(key)
-        if let known = cache.withLock({ $0[hash] }) { return known }
         let stored: APIKeyRecord?
         do {
             stored = try store.key(hash: hash)
@@ -35,7 +42,10 @@ public final class KeyDirectory: Sendable {
             // Never echo the key: only a short, harmless prefix helps the caller see which one.
             throw GatewayError.unauthorized("incorrect API key provided (\(key.prefix(3))…): unknown or revoked")
         }
-        cache.withLock { $0[hash] = stored }
+        cache.withLock { cache in
+            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[authorization] = stored
+        }
         return stored
     }
 

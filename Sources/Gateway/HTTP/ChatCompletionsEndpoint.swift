@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ProviderAdapters
+import Synchronization
 
 /// `POST /v1/chat/completions`: authenticate, read what the request needs, route it to the
 /// cheapest adequate offer, call it (failing over down the ranked list), answer in OpenAI's
@@ -212,16 +213,31 @@ extension Calendar {
     }()
 }
 
-/// Decision ids: time-ordered and unique, e.g. `dec_0194f0c2a1b3_5f2c9e01d4a7`.
+/// Decision ids: time-ordered and unique, e.g. `dec_0194f0c2a1b3_5f2c9e01d4a7`: the time in
+/// milliseconds, then a 48-bit sequence that starts at a random value in each process, so
+/// ids never repeat within a process and two processes (replicas, restarts within the same
+/// millisecond) are as unlikely to meet as with random suffixes — without a `getrandom`
+/// system call per request.
 enum DecisionID {
+    private static let sequence = Atomic<UInt64>(UInt64.random(in: 0..<(1 << 48)))
+
     static func make(at date: Date) -> String {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let random = UInt64.random(in: 0..<(1 << 48))
-        return "dec_" + hex(milliseconds, digits: 12) + "_" + hex(random, digits: 12)
+        let suffix = sequence.add(1, ordering: .relaxed).newValue & 0xFFFF_FFFF_FFFF
+        return String(unsafeUninitializedCapacity: 29) { buffer in
+            for (index, byte) in "dec_".utf8.enumerated() { buffer[index] = byte }
+            write(milliseconds, into: buffer, at: 4)
+            buffer[16] = UInt8(ascii: "_")
+            write(suffix, into: buffer, at: 17)
+            return 29
+        }
     }
 
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    /// The low 48 bits of `value` as 12 lowercase hex digits.
+    private static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        for position in 0..<12 {
+            let nibble = UInt8((value >> UInt64(4 * (11 - position))) & 0xF)
+            buffer[start + position] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+        }
     }
 }

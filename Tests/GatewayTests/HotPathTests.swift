@@ -1,0 +1,64 @@
+import BrokerStore
+import Foundation
+import Testing
+
+@testable import Gateway
+
+/// What the request path caches or builds by hand for speed still behaves as the plain
+/// versions did.
+@Suite struct HotPathTests {
+    static func directory(_ keys: [String], cacheLimit: Int = 4_096) throws -> (KeyDirectory, InMemoryStore) {
+        let store = InMemoryStore()
+        for (index, key) in keys.enumerated() {
+            let hash = APIKeyHash.hash(key)
+            try store.createKey(
+                APIKeyRecord(id: APIKeyHash.keyID(hash: hash), tenant: "t\(index)", keyHash: hash, createdAt: Date(timeIntervalSince1970: 0)))
+        }
+        return (KeyDirectory(store: store, cacheLimit: cacheLimit), store)
+    }
+
+    @Test func aRememberedKeyStaysValidUntilReloadAndARevokedOneFailsAfter() throws {
+        let (keys, store) = try Self.directory(["tb-one"])
+        #expect(try keys.authenticate("Bearer tb-one").tenant == "t0")
+        #expect(try keys.authenticate("Bearer tb-one").tenant == "t0")  // from the cache
+        #expect(try store.revokeKey(id: APIKeyHash.keyID(hash: APIKeyHash.hash("tb-one")), at: Date()))
+        keys.reload()
+        #expect(throws: GatewayError.self) { try keys.authenticate("Bearer tb-one") }
+    }
+
+    @Test func headersAreCheckedBeforeTheCacheAndUnknownKeysAreNeverRemembered() throws {
+        let (keys, store) = try Self.directory(["tb-one"])
+        #expect(throws: GatewayError.self) { try keys.authenticate(nil) }
+        #expect(throws: GatewayError.self) { try keys.authenticate("Basic tb-one") }
+        #expect(throws: GatewayError.self) { try keys.authenticate("Bearer tb-two") }
+        // Created after a failed attempt: found at once, not refused from a cache.
+        let hash = APIKeyHash.hash("tb-two")
+        try store.createKey(APIKeyRecord(id: APIKeyHash.keyID(hash: hash), tenant: "late", keyHash: hash, createdAt: Date()))
+        #expect(try keys.authenticate("Bearer tb-two").tenant == "late")
+        #expect(try keys.authenticate("bearer  tb-two ").tenant == "late")
+    }
+
+    @Test func aFullCacheStartsOverAndKeepsAnswering() throws {
+        let names = (0..<10).map { "tb-key-\($0)" }
+        let (keys, _) = try Self.directory(names, cacheLimit: 3)
+        for _ in 0..<2 {
+            for (index, name) in names.enumerated() {
+                #expect(try keys.authenticate("Bearer \(name)").tenant == "t\(index)")
+            }
+        }
+    }
+
+    @Test func decisionIDsAreUniqueTimeOrderedAndWellFormed() {
+        let at = Date(timeIntervalSince1970: 1_764_000_000.123)
+        let ids = (0..<10_000).map { _ in DecisionID.make(at: at) }
+        #expect(Set(ids).count == ids.count)
+        let pattern = /^dec_[0-9a-f]{12}_[0-9a-f]{12}$/
+        #expect(ids.allSatisfy { $0.wholeMatch(of: pattern) != nil })
+        #expect(ids[0].hasPrefix("dec_" + String(UInt64(1_764_000_000_123), radix: 16).leftPadded(to: 12) + "_"))
+        #expect(DecisionID.make(at: at.addingTimeInterval(0.001)) > DecisionID.make(at: at))
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
