@@ -36,7 +36,10 @@ public struct JSONParser {
     /// - Parameter rejectDuplicateKeys: refuse objects that name a key twice (legal JSON, but
     ///   ambiguous in a price file); otherwise the first of them wins on lookup.
     public static func parse(_ input: some Collection<UInt8>, rejectDuplicateKeys: Bool = false) throws(Failure) -> JSON {
-        var parser = JSONParser(Array(input), rejectDuplicateKeys: rejectDuplicateKeys)
+        // One copy of contiguous input (Data, arrays, NIO's byte views); element by element
+        // through the generic collection only otherwise.
+        let bytes = input.withContiguousStorageIfAvailable { Array($0) } ?? Array(input)
+        var parser = JSONParser(bytes, rejectDuplicateKeys: rejectDuplicateKeys)
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)

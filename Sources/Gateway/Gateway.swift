@@ -14,6 +14,9 @@ public final class Gateway: Sendable {
     public let keys: KeyDirectory
     public let logger: Logger
     let metrics = GatewayMetrics()
+    /// Where the request path reads the store (an unknown key, a tenant's spend at the start
+    /// of a period): requests run on the event loops, which must never wait on SQLite.
+    let storeReads = BlockingExecutor(label: "tokenbroker.store-reads")
     public let startedAt: Date
     /// The parts a SIGHUP may change (providers directory, demo overlay, bootstrap keys);
     /// the listen address and the database need a restart.

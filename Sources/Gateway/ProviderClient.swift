@@ -183,6 +183,17 @@ public struct UpstreamStream: AsyncSequence, Sendable {
             }
             return pending.removeFirst()
         }
+
+        /// The next frame and every other frame already decoded with it (one upstream read
+        /// often carries several), waiting only for the first: a writer sends them in one
+        /// piece instead of one write per frame. Nil at the end.
+        public mutating func nextFrames() async throws -> [Data]? {
+            guard let first = try await next() else { return nil }
+            guard !pending.isEmpty else { return [first] }
+            let frames = [first] + pending
+            pending.removeAll(keepingCapacity: true)
+            return frames
+        }
     }
 }
 

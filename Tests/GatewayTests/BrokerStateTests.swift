@@ -2,6 +2,7 @@ import BrokerCore
 import Foundation
 import ProviderAdapters
 import HTTPTypes
+import Synchronization
 import Testing
 
 @testable import Gateway
@@ -99,21 +100,21 @@ import Testing
         #expect(state.routingContext(stream: "t/auto", now: Date()).previousProvider == "a")
     }
 
-    @Test func spendIsLoadedOncePerPeriodAndThenAccumulated() throws {
+    @Test func spendIsLoadedOncePerPeriodAndThenAccumulated() async throws {
         let state = BrokerState(snapshot: Self.snapshot())
         let day = Date(timeIntervalSince1970: 1_795_000_000)
-        var starts: [Date] = []
-        let load: (Date) throws -> Money = { start in
-            starts.append(start)
+        let starts = Mutex<[Date]>([])
+        let load: @Sendable (Date) async throws -> Money = { start in
+            starts.withLock { $0.append(start) }
             return Money(usd: "1")!
         }
-        #expect(try state.spend(tenant: "t", period: .day, now: day, load: load) == Money(usd: "1"))
+        #expect(try await state.spend(tenant: "t", period: .day, now: day, load: load) == Money(usd: "1"))
         state.addSpend(Money(usd: "0.5")!, tenant: "t", now: day)
-        #expect(try state.spend(tenant: "t", period: .day, now: day + 60, load: load) == Money(usd: "1.5"))
-        #expect(starts == [BudgetPeriodStart.day.start(containing: day)])
+        #expect(try await state.spend(tenant: "t", period: .day, now: day + 60, load: load) == Money(usd: "1.5"))
+        #expect(starts.withLock { $0 } == [BudgetPeriodStart.day.start(containing: day)])
         // A new day starts a new period: read from the store again.
-        #expect(try state.spend(tenant: "t", period: .day, now: day + 86_400, load: load) == Money(usd: "1"))
-        #expect(starts == [BudgetPeriodStart.day.start(containing: day), BudgetPeriodStart.day.start(containing: day + 86_400)])
+        #expect(try await state.spend(tenant: "t", period: .day, now: day + 86_400, load: load) == Money(usd: "1"))
+        #expect(starts.withLock { $0 } == [BudgetPeriodStart.day.start(containing: day), BudgetPeriodStart.day.start(containing: day + 86_400)])
         #expect(BudgetPeriodStart.month.start(containing: day) <= BudgetPeriodStart.day.start(containing: day))
     }
 

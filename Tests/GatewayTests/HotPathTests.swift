@@ -1,4 +1,5 @@
 import BrokerStore
+import ExactJSON
 import Foundation
 import Testing
 
@@ -46,6 +47,26 @@ import Testing
                 #expect(try keys.authenticate("Bearer \(name)").tenant == "t\(index)")
             }
         }
+    }
+
+    @Test func theStreamFilterFindsBytesAnywhereAndOnlyWhereTheyAre() throws {
+        let needle = Array(#""choices":[]"#.utf8)
+        let contains = { (text: String) in UsageChunkFilter.frame(Data(text.utf8), contains: needle) }
+        #expect(contains(#""choices":[]"#))
+        #expect(contains(#"data: {"id":"x","choices":[],"usage":{}}"#))
+        #expect(contains(#"data: {"a":""choices"","choices":[]}"#))  // a partial match first
+        #expect(!contains(#"data: {"choices":[{"index":0}]}"#))
+        #expect(!contains(#""choices":["#))  // shorter than the needle
+        #expect(!contains(""))
+        // A slice whose indices do not start at zero.
+        let framed = Data(#"xx"choices":[]"#.utf8).dropFirst(2)
+        #expect(UsageChunkFilter.frame(framed, contains: needle))
+
+        let filter = UsageChunkFilter(request: try JSONParser.parse(Array(#"{"stream":true}"#.utf8)))
+        #expect(!filter.passes(Data(#"data: {"choices":[],"usage":{"prompt_tokens":1}}"#.utf8)))
+        #expect(filter.passes(Data(#"data: {"choices":[{"index":0,"delta":{"content":"\"choices\":[]"}}]}"#.utf8)))
+        let asked = UsageChunkFilter(request: try JSONParser.parse(Array(#"{"stream_options":{"include_usage":true}}"#.utf8)))
+        #expect(asked.passes(Data(#"data: {"choices":[],"usage":{"prompt_tokens":1}}"#.utf8)))
     }
 
     @Test func decisionIDsAreUniqueTimeOrderedAndWellFormed() {

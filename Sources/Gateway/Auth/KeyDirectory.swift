@@ -49,6 +49,13 @@ public final class KeyDirectory: Sendable {
         return stored
     }
 
+    /// The request path's form: a remembered header answers at once; anything else is
+    /// checked on `io`, so a store lookup never holds up an event loop.
+    func authenticate(_ authorization: String?, lookingUpOn io: BlockingExecutor) async throws -> APIKeyRecord {
+        if let authorization, let known = cache.withLock({ $0[authorization] }) { return known }
+        return try await io.run { try self.authenticate(authorization) }
+    }
+
     /// Drops every cached key, so revocations and budget changes are read again.
     public func reload() {
         cache.withLock { $0.removeAll() }

@@ -139,15 +139,15 @@ public final class BrokerState: Sendable {
     public var disabledProviders: Set<String> { runtime.withLock { $0.disabledProviders } }
 
     /// The tenant's spend in the period that contains `now`; `load` reads it from the store
-    /// the first time and when a new period starts.
+    /// the first time and when a new period starts (the gateway waits for it on another thread).
     public func spend(
-        tenant: String, period: BudgetPeriodStart, now: Date, load: (Date) throws -> Money
-    ) rethrows -> Money {
+        tenant: String, period: BudgetPeriodStart, now: Date, load: (Date) async throws -> Money
+    ) async rethrows -> Money {
         let start = period.start(containing: now)
         if let known = runtime.withLock({ state in state.spend[tenant].flatMap { $0.periodStart == start ? $0.spent : nil } }) {
             return known
         }
-        let loaded = try load(start)
+        let loaded = try await load(start)
         return runtime.withLock { state in
             if let current = state.spend[tenant], current.periodStart == start { return current.spent }
             state.spend[tenant] = TenantSpend(periodStart: start, spent: loaded)

@@ -150,9 +150,9 @@ extension ChatCompletionsEndpoint {
                 throw error
             }
             while true {
-                let frame: Data?
+                let frames: [Data]?
                 do {
-                    frame = try await box.next()
+                    frames = try await box.nextFrames()
                 } catch {
                     // Too late to fail over: tell the client in the stream, as OpenAI does.
                     status = "upstream_cut"
@@ -165,10 +165,13 @@ extension ChatCompletionsEndpoint {
                     try? await writer.finish(nil)
                     return
                 }
-                guard let frame else { break }
-                guard filter.passes(frame) else { continue }
+                guard let frames else { break }
+                // What arrived together goes out together: one write, never a wait for more.
+                var buffer = ByteBuffer()
+                for frame in frames where filter.passes(frame) { buffer.writeBytes(frame) }
+                guard buffer.readableBytes > 0 else { continue }
                 do {
-                    try await writer.write(ByteBuffer(bytes: frame))
+                    try await writer.write(buffer)
                 } catch {
                     status = "client_cancelled"
                     throw error
@@ -291,6 +294,8 @@ final class StreamBox: @unchecked Sendable {
     }
 
     func next() async throws -> Data? { try await iterator.next() }
+
+    func nextFrames() async throws -> [Data]? { try await iterator.nextFrames() }
 
     var usage: Usage? { stream.usage.current }
 }

@@ -67,7 +67,7 @@ struct ChatCompletionsEndpoint: Sendable {
     }
 
     private func prepare(_ request: inout Request, started: ContinuousClock.Instant) async throws -> Prepared {
-        let key = try gateway.keys.authenticate(request.headers[.authorization])
+        let key = try await gateway.keys.authenticate(request.headers[.authorization], lookingUpOn: gateway.storeReads)
         let limit = gateway.configuration.maxBodyBytes
         let buffer: ByteBuffer
         do {
@@ -103,7 +103,7 @@ struct ChatCompletionsEndpoint: Sendable {
         }
         let now = Date()
         let streamKey = "\(key.tenant)/\(query.target.policyName(default: query.policy.id))"
-        try checkBudget(key, now: now)
+        try await checkBudget(key, now: now)
         let context = gateway.state.routingContext(stream: streamKey, now: now)
         let decision = Router.route(
             query, in: snapshot.table, context: context, detail: .decision(keep: gateway.configuration.failoverCandidates))
@@ -132,12 +132,14 @@ struct ChatCompletionsEndpoint: Sendable {
         return prepared
     }
 
-    private func checkBudget(_ key: APIKeyRecord, now: Date) throws {
+    private func checkBudget(_ key: APIKeyRecord, now: Date) async throws {
         guard let budget = key.budget else { return }
         let period: BudgetPeriodStart = key.budgetPeriod == .day ? .day : .month
         let store = gateway.store
-        let spent = try gateway.state.spend(tenant: key.tenant, period: period, now: now) { start in
-            try store.spend(tenant: key.tenant, since: start)
+        let io = gateway.storeReads
+        // Summed from the decision log once per period (a scan of the tenant's month), off the event loop.
+        let spent = try await gateway.state.spend(tenant: key.tenant, period: period, now: now) { start in
+            try await io.run { try store.spend(tenant: key.tenant, since: start) }
         }
         guard spent < budget else {
             var error = GatewayError(

@@ -27,7 +27,7 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
     }
     router.get("/v1/models") { request, _ in
         do {
-            _ = try gateway.keys.authenticate(request.headers[.authorization])
+            _ = try await gateway.keys.authenticate(request.headers[.authorization], lookingUpOn: gateway.storeReads)
         } catch let error as GatewayError {
             return error.response()
         }
@@ -35,7 +35,7 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
     }
     router.get("/v1/models/{model}") { request, context in
         do {
-            _ = try gateway.keys.authenticate(request.headers[.authorization])
+            _ = try await gateway.keys.authenticate(request.headers[.authorization], lookingUpOn: gateway.storeReads)
         } catch let error as GatewayError {
             return error.response()
         }

@@ -48,7 +48,8 @@ struct SSEParser: Sendable {
 
     /// Consumes `bytes` and returns the events they complete, in order.
     mutating func feed(_ bytes: some Collection<UInt8>) throws(Overflow) -> [SSEEvent] {
-        let chunk = Array(bytes)
+        // One copy of contiguous bytes (Data, arrays); element by element only otherwise.
+        let chunk = bytes.withContiguousStorageIfAvailable { Array($0) } ?? Array(bytes)
         var events: [SSEEvent] = []
         var index = 0
         if afterCarriageReturn, let first = chunk.first {
