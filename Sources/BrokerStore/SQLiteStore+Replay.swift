@@ -66,15 +66,7 @@ extension SQLiteStore {
             }
             for batch in batches {
                 let record = batch.template
-                let template: [(any DatabaseValueConvertible)?] = [
-                    "", 0, record.tenant, record.policy, record.streamKey,
-                    record.target, record.chosen?.provider, record.chosen?.model, record.expectedCost?.roundedNanoUSD,
-                    record.priceEffectiveAt.map(StoredForms.seconds), record.promptTokensEstimate,
-                    record.outputTokensEstimate, StoredForms.json(record.candidates), StoredForms.json(record.exclusions),
-                    record.previousProvider, record.switched, record.heldByHysteresis, StoredForms.json(record.attempts),
-                    record.status, record.actualPromptTokens, record.actualOutputTokens,
-                    record.actualCost?.roundedNanoUSD, record.spend.roundedNanoUSD, record.latencyMilliseconds,
-                ]
+                let template = Self.insertDecisionValues(record, id: "", atMilliseconds: 0)
                 // Binds (and copies) every column once; rows then swap only id and time.
                 statement.setUncheckedArguments(StatementArguments(template.map { $0?.databaseValue ?? .null }))
                 // Runs of occurrences within one hour become one rollup addition.

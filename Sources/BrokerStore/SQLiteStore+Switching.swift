@@ -181,29 +181,17 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT d.stream_key, d.at_ms, d.provider, d.model, d.spend_nusd, d.price_effective_at AS new_at,
-                           prev.provider AS old_provider, prev.model AS old_model,
-                           (SELECT MAX(pv.effective_at) FROM price_versions pv
-                             WHERE pv.provider = prev.provider AND pv.model = prev.model
-                               AND pv.effective_at <= d.at_ms / 1000) AS old_at
+                           \(Self.previousOfferColumnsSQL)
                     FROM decisions d
-                    LEFT JOIN decisions prev ON prev.id = (
-                        SELECT p.id FROM decisions p
-                        WHERE p.stream_key = d.stream_key AND p.provider IS NOT NULL
-                          AND (p.at_ms < d.at_ms OR (p.at_ms = d.at_ms AND p.id < d.id))
-                        ORDER BY p.at_ms DESC, p.id DESC LIMIT 1)
+                    \(Self.previousDecisionJoinSQL)
                     WHERE \(clause) AND d.switched = 1
                     ORDER BY d.at_ms, d.id
                     """, arguments: arguments
             ).map { row in
-                let oldProvider: String? = row["old_provider"]
-                let oldModel: String? = row["old_model"]
-                let newAt: Int64? = row["new_at"]
-                let oldAt: Int64? = row["old_at"]
-                let event = [newAt, oldAt].compactMap { $0 }.max()
+                let (from, eventAt) = Self.switchSource(row)
                 return SwitchEvent(
-                    streamKey: row["stream_key"], at: StoredForms.date(milliseconds: row["at_ms"]),
-                    from: oldProvider.flatMap { provider in oldModel.map { OfferID(provider: provider, model: $0) } },
-                    to: OfferID(provider: row["provider"], model: row["model"]), eventAt: event.map(StoredForms.date(seconds:)),
+                    streamKey: row["stream_key"], at: StoredForms.date(milliseconds: row["at_ms"]), from: from,
+                    to: OfferID(provider: row["provider"], model: row["model"]), eventAt: eventAt,
                     spendNanoUSD: row["spend_nusd"])
             }
         }

@@ -262,6 +262,20 @@ public final class SQLiteStore: CatalogueStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
+    /// ``insertDecisionSQL``'s values for `record`, in its column order, with the id and the
+    /// time given (the replay binds those per row itself).
+    static func insertDecisionValues(_ record: DecisionRecord, id: String, atMilliseconds: Int64) -> [(any DatabaseValueConvertible)?] {
+        [
+            id, atMilliseconds, record.tenant, record.policy, record.streamKey,
+            record.target, record.chosen?.provider, record.chosen?.model, record.expectedCost?.roundedNanoUSD,
+            record.priceEffectiveAt.map(StoredForms.seconds), record.promptTokensEstimate,
+            record.outputTokensEstimate, StoredForms.json(record.candidates), StoredForms.json(record.exclusions),
+            record.previousProvider, record.switched, record.heldByHysteresis, StoredForms.json(record.attempts),
+            record.status, record.actualPromptTokens, record.actualOutputTokens,
+            record.actualCost?.roundedNanoUSD, record.spend.roundedNanoUSD, record.latencyMilliseconds,
+        ]
+    }
+
     /// Writes a batch of decisions and their hourly rollup in one transaction (the daemon's group commit).
     public func recordDecisions(_ records: [DecisionRecord]) throws {
         guard !records.isEmpty else { return }
@@ -269,17 +283,9 @@ public final class SQLiteStore: CatalogueStore {
             var rollup = RollupBatch()
             let statement = try db.cachedStatement(sql: Self.insertDecisionSQL)
             for record in records {
-                let values: [(any DatabaseValueConvertible)?] = [
-                    record.id, StoredForms.milliseconds(record.at), record.tenant, record.policy, record.streamKey,
-                    record.target, record.chosen?.provider, record.chosen?.model, record.expectedCost?.roundedNanoUSD,
-                    record.priceEffectiveAt.map(StoredForms.seconds), record.promptTokensEstimate,
-                    record.outputTokensEstimate, StoredForms.json(record.candidates), StoredForms.json(record.exclusions),
-                    record.previousProvider, record.switched, record.heldByHysteresis, StoredForms.json(record.attempts),
-                    record.status, record.actualPromptTokens, record.actualOutputTokens,
-                    record.actualCost?.roundedNanoUSD, record.spend.roundedNanoUSD, record.latencyMilliseconds,
-                ]
-                try statement.execute(arguments: StatementArguments(values))
-                rollup.add(record, atMilliseconds: StoredForms.milliseconds(record.at))
+                let at = StoredForms.milliseconds(record.at)
+                try statement.execute(arguments: StatementArguments(Self.insertDecisionValues(record, id: record.id, atMilliseconds: at)))
+                rollup.add(record, atMilliseconds: at)
             }
             try rollup.write(db)
         }

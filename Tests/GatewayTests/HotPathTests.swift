@@ -21,8 +21,9 @@ import Testing
     @Test func aRememberedKeyStaysValidUntilReloadAndARevokedOneFailsAfter() throws {
         let (keys, store) = try Self.directory(["tb-one"])
         #expect(try keys.authenticate("Bearer tb-one").tenant == "t0")
-        #expect(try keys.authenticate("Bearer tb-one").tenant == "t0")  // from the cache
         #expect(try store.revokeKey(id: APIKeyHash.keyID(hash: APIKeyHash.hash("tb-one")), at: Date()))
+        // Still accepted: answered from the cache, not the store, until the directory reloads.
+        #expect(try keys.authenticate("Bearer tb-one").tenant == "t0")
         keys.reload()
         #expect(throws: GatewayError.self) { try keys.authenticate("Bearer tb-one") }
     }
@@ -41,12 +42,20 @@ import Testing
 
     @Test func aFullCacheStartsOverAndKeepsAnswering() throws {
         let names = (0..<10).map { "tb-key-\($0)" }
-        let (keys, _) = try Self.directory(names, cacheLimit: 3)
+        let (keys, store) = try Self.directory(names, cacheLimit: 3)
         for _ in 0..<2 {
             for (index, name) in names.enumerated() {
                 #expect(try keys.authenticate("Bearer \(name)").tenant == "t\(index)")
             }
         }
+        // Fill the cache with keys 0–2, revoke key 0 in the store: still cached, still accepted.
+        keys.reload()
+        for name in names.prefix(3) { _ = try keys.authenticate("Bearer \(name)") }
+        #expect(try store.revokeKey(id: APIKeyHash.keyID(hash: APIKeyHash.hash(names[0])), at: Date()))
+        #expect(try keys.authenticate("Bearer \(names[0])").tenant == "t0")
+        // A fourth key finds the cache full and starts it over: key 0 is read again, and refused.
+        #expect(try keys.authenticate("Bearer \(names[3])").tenant == "t3")
+        #expect(throws: GatewayError.self) { try keys.authenticate("Bearer \(names[0])") }
     }
 
     @Test func theStreamFilterFindsBytesAnywhereAndOnlyWhereTheyAre() throws {
