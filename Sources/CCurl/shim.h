@@ -5,6 +5,11 @@
 #define TOKENBROKER_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 typedef size_t (*tb_curl_data_callback)(char *buffer, size_t size, size_t count, void *user);
 
@@ -55,5 +60,76 @@ static const size_t TB_CURL_READFUNC_ABORT = CURL_READFUNC_ABORT;
 static const int TB_CURLPAUSE_CONT = CURLPAUSE_CONT;
 static const long TB_CURL_HTTP_VERSION_2TLS = CURL_HTTP_VERSION_2TLS;
 static const long TB_CURLPIPE_MULTIPLEX = CURLPIPE_MULTIPLEX;
+
+// MARK: The transport thread's event loop: libcurl's socket interface on epoll.
+
+typedef int (*tb_curl_socket_callback)(CURL *easy, curl_socket_t socket, int what, void *user, void *socketUser);
+typedef int (*tb_curl_timer_callback)(CURLM *multi, long timeoutMilliseconds, void *user);
+
+static inline CURLMcode tb_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+static inline CURLMcode tb_multi_setopt_socket_callback(CURLM *multi, tb_curl_socket_callback callback) {
+    return curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, callback);
+}
+
+static inline CURLMcode tb_multi_setopt_timer_callback(CURLM *multi, tb_curl_timer_callback callback) {
+    return curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, callback);
+}
+
+static const curl_socket_t TB_CURL_SOCKET_TIMEOUT = CURL_SOCKET_TIMEOUT;
+
+/// Watches `fd` for what libcurl asked (`CURL_POLL_IN`, `_OUT` or `_INOUT`), level-triggered:
+/// changes the registration if there is one, else adds it. 0, or -1 with errno set.
+static inline int tb_epoll_watch(int epoll, int fd, int what) {
+    struct epoll_event event = {0};
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) event.events |= EPOLLIN;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) event.events |= EPOLLOUT;
+    event.data.fd = fd;
+    if (epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) == 0) return 0;
+    if (errno != ENOENT) return -1;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+
+/// Stops watching `fd` (libcurl says so before it closes a socket).
+static inline void tb_epoll_forget(int epoll, int fd) {
+    struct epoll_event event = {0};
+    (void)epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &event);
+}
+
+/// Waits up to `timeoutMilliseconds` (-1: no limit) and fills `fds` and `masks` with up to
+/// `capacity` ready descriptors and their libcurl `CURL_CSELECT_*` bits. Returns how many;
+/// 0 when interrupted by a signal; -1 with errno set on failure.
+static inline int tb_epoll_wait(int epoll, int *fds, int *masks, int capacity, int timeoutMilliseconds) {
+    struct epoll_event events[64];
+    if (capacity > 64) capacity = 64;
+    int count = epoll_wait(epoll, events, capacity, timeoutMilliseconds);
+    if (count < 0) return errno == EINTR ? 0 : -1;
+    for (int index = 0; index < count; index++) {
+        uint32_t ready = events[index].events;
+        int mask = 0;
+        if (ready & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) mask |= CURL_CSELECT_IN;
+        if (ready & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+        if (ready & EPOLLERR) mask |= CURL_CSELECT_ERR;
+        fds[index] = events[index].data.fd;
+        masks[index] = mask;
+    }
+    return count;
+}
+
+/// Wakes the transport thread: adds one to its eventfd.
+static inline void tb_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t written;
+    do { written = write(fd, &one, sizeof one); } while (written < 0 && errno == EINTR);
+}
+
+/// Takes the eventfd's count (non-blocking), so the next wait sleeps again.
+static inline void tb_eventfd_drain(int fd) {
+    uint64_t count;
+    ssize_t got;
+    do { got = read(fd, &count, sizeof count); } while (got < 0 && errno == EINTR);
+}
 
 #endif

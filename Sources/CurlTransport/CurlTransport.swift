@@ -1,13 +1,15 @@
 public import Foundation
 import CCurl
+import Glibc
 import Synchronization
 
 /// An asynchronous HTTP client on libcurl's multi interface.
 ///
-/// One transport thread owns a `curl_multi` handle and runs `curl_multi_poll`; callers on
-/// any thread hand it work through a lock-protected queue and wake it with
-/// `curl_multi_wakeup`. Connections are reused across requests, HTTP/2 is multiplexed
-/// where the server offers it, and TLS is verified.
+/// One transport thread owns a `curl_multi` handle and sleeps in `epoll_wait` on the sockets
+/// libcurl asks it to watch (`curl_multi_socket_action`); callers on any thread hand it work
+/// through a lock-protected queue and wake it through an eventfd. Connections are reused
+/// across requests, HTTP/2 is multiplexed where the server offers it, and TLS is verified.
+/// Linux only (epoll).
 ///
 /// ```swift
 /// let transport = try CurlTransport()
@@ -16,14 +18,15 @@ import Synchronization
 /// ```
 public final class CurlTransport: Sendable {
     public struct Configuration: Sendable {
-        /// Connections kept open per host for reuse.
+        /// Connections open to one host at once; 0: no limit. Over HTTP/1.1 every request in
+        /// flight needs a connection of its own, and a request over the limit waits for one.
         public var maxConnectionsPerHost: Int
-        /// Connections kept in the cache in all.
+        /// Connections kept in the cache in all (idle ones beyond this are closed).
         public var maxCachedConnections: Int
         /// Verify server certificates and names (never turn off outside tests).
         public var verifyTLS: Bool
 
-        public init(maxConnectionsPerHost: Int = 64, maxCachedConnections: Int = 256, verifyTLS: Bool = true) {
+        public init(maxConnectionsPerHost: Int = 0, maxCachedConnections: Int = 256, verifyTLS: Bool = true) {
             self.maxConnectionsPerHost = maxConnectionsPerHost
             self.maxCachedConnections = maxCachedConnections
             self.verifyTLS = verifyTLS
@@ -42,9 +45,21 @@ public final class CurlTransport: Sendable {
         tb_multi_setopt_long(handle, CURLMOPT_PIPELINING, TB_CURLPIPE_MULTIPLEX)
         tb_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
         tb_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, configuration.maxCachedConnections)
-        state = TransportState(multi: MultiHandle(pointer: handle), configuration: configuration)
+        let wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard wakeFD >= 0 else {
+            curl_multi_cleanup(handle)
+            throw TransportError(kind: .other, message: "eventfd failed: \(String(cString: strerror(errno)))")
+        }
+        state = TransportState(multi: MultiHandle(pointer: handle), wakeFD: wakeFD, configuration: configuration)
+        let loop: TransportLoop
+        do {
+            loop = try TransportLoop(state: state)
+        } catch {
+            close(wakeFD)
+            curl_multi_cleanup(handle)
+            throw error
+        }
         // The loop owns the multi handle from here on and cleans it up when it ends.
-        let loop = TransportLoop(state: state)
         let thread = Thread { [finished] in
             loop.run()
             finished.signal()
@@ -122,8 +137,8 @@ public final class CurlTransport: Sendable {
     }
 }
 
-/// What callers and the transport thread share: the multi handle (for `curl_multi_wakeup`)
-/// and the command queue.
+/// What callers and the transport thread share: the command queue and the eventfd that
+/// wakes the thread.
 final class TransportState: Sendable {
     enum Command: Sendable {
         case start(Transfer)
@@ -140,11 +155,14 @@ final class TransportState: Sendable {
     }
 
     let multi: MultiHandle
+    /// Written to wake the transport thread; open until ``close()``.
+    let wakeFD: Int32
     let configuration: CurlTransport.Configuration
     let queue = Mutex(Queue())
 
-    init(multi: MultiHandle, configuration: CurlTransport.Configuration) {
+    init(multi: MultiHandle, wakeFD: Int32, configuration: CurlTransport.Configuration) {
         self.multi = multi
+        self.wakeFD = wakeFD
         self.configuration = configuration
     }
 
@@ -157,8 +175,8 @@ final class TransportState: Sendable {
 
     /// Queues a command and wakes the transport thread; false once shut down.
     ///
-    /// The wake-up happens under the lock so it can never reach a multi handle the thread
-    /// has already cleaned up (see ``close()``).
+    /// The wake-up happens under the lock so it can never reach an eventfd the thread has
+    /// already closed (see ``close()``).
     @discardableResult
     func enqueue(_ command: Command) -> Bool {
         queue.withLock { queue -> Bool in
@@ -167,7 +185,7 @@ final class TransportState: Sendable {
             // queued command at once, so one wake-up per batch is enough.
             let wake = queue.commands.isEmpty
             queue.commands.append(command)
-            if wake { curl_multi_wakeup(multi.pointer) }
+            if wake { tb_eventfd_signal(wakeFD) }
             return true
         }
     }
@@ -175,13 +193,16 @@ final class TransportState: Sendable {
     func requestShutdown() {
         queue.withLock { queue in
             queue.shutdown = true
-            if !queue.closed { curl_multi_wakeup(multi.pointer) }
+            if !queue.closed { tb_eventfd_signal(wakeFD) }
         }
     }
 
-    /// The transport thread is done with the multi handle: no wake-up may touch it after this.
+    /// The transport thread is done: no wake-up may touch the eventfd after this.
     func close() {
-        queue.withLock { $0.closed = true }
+        queue.withLock { queue in
+            queue.closed = true
+            Glibc.close(wakeFD)
+        }
     }
 
     /// Takes the queued commands, and whether shutdown was asked for.
@@ -203,8 +224,7 @@ final class TransportState: Sendable {
     }
 }
 
-/// The multi handle, shared between the transport thread and callers of `curl_multi_wakeup`
-/// (the one multi function libcurl allows from any thread).
+/// The multi handle: only the transport thread calls libcurl with it.
 struct MultiHandle: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
 }

@@ -32,8 +32,13 @@ enum EasyHandle {
         try check(tb_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "nosignal")
         try check(tb_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1), "nodelay")
         try check(tb_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, TB_CURL_HTTP_VERSION_2TLS), "http version")
-        // Wait for a multiplexed HTTP/2 connection rather than open a second one.
-        try check(tb_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1), "pipewait")
+        // Wait for a multiplexed HTTP/2 connection rather than open a second one. Only over
+        // TLS, where HTTP/2 is possible: on plain HTTP libcurl would learn that a connection
+        // cannot multiplex only from its first response, and hold every other request to the
+        // host until then.
+        if request.url.prefix(6).lowercased() == "https:" {
+            try check(tb_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1), "pipewait")
+        }
         try check(tb_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, verifyTLS ? 1 : 0), "verify peer")
         try check(tb_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, verifyTLS ? 2 : 0), "verify host")
         if let timeout = request.connectTimeout {

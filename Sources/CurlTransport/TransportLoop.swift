@@ -1,9 +1,11 @@
 import CCurl
 import Foundation
+import Glibc
 
-/// The transport thread's work: add and remove easy handles, drive `curl_multi_perform`,
-/// deliver finished transfers, sleep in `curl_multi_poll` until there is more to do.
-/// Everything here runs on that one thread, hence `@unchecked Sendable`.
+/// The transport thread's work: add and remove easy handles, and sleep in `epoll_wait` on
+/// exactly the sockets libcurl asks to watch (its socket interface,
+/// `curl_multi_socket_action`), so a wake-up costs the transfers it concerns, not every
+/// transfer in flight. Everything here runs on that one thread, hence `@unchecked Sendable`.
 final class TransportLoop: @unchecked Sendable {
     let state: TransportState
     var active: [UInt64: Transfer] = [:]
@@ -11,23 +13,54 @@ final class TransportLoop: @unchecked Sendable {
     /// a new handle, and connections live in the multi handle's cache either way.
     var idleHandles: [UnsafeMutableRawPointer] = []
     static let maxIdleHandles = 128
+    /// The epoll instance watching libcurl's sockets and the wake-up eventfd.
+    let epoll: Int32
+    /// When libcurl next wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`, in
+    /// `DispatchTime` nanoseconds; nil while it wants none.
+    var timerDeadline: UInt64?
+    /// Transfers whose socket could not be watched, failed once libcurl's call returns.
+    var unwatchable: [(id: UInt64, error: TransportError)] = []
 
-    init(state: TransportState) {
+    init(state: TransportState) throws(TransportError) {
         self.state = state
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else {
+            throw TransportError(kind: .other, message: "epoll_create1 failed: \(String(cString: strerror(errno)))")
+        }
+        guard tb_epoll_watch(epoll, state.wakeFD, CURL_POLL_IN) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(epoll)
+            throw TransportError(kind: .other, message: "epoll_ctl on the wake-up eventfd failed: \(reason)")
+        }
     }
 
     var multi: UnsafeMutableRawPointer { state.multi.pointer }
 
     func run() {
+        let userdata = Unmanaged.passUnretained(self).toOpaque()
+        tb_multi_setopt_socket_callback(multi, transportSocketCallback)
+        tb_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, userdata)
+        tb_multi_setopt_timer_callback(multi, transportTimerCallback)
+        tb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, userdata)
+        var fds = [Int32](repeating: 0, count: 64)
+        var masks = [Int32](repeating: 0, count: 64)
         while true {
             let (commands, shutdown) = state.takeCommands()
             for command in commands { handle(command) }
             if shutdown { break }
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            runTimerIfDue()
             deliverFinishedTransfers()
-            var ready: Int32 = 0
-            curl_multi_poll(multi, nil, 0, 1_000, &ready)
+            let ready = tb_epoll_wait(epoll, &fds, &masks, Int32(fds.count), waitMilliseconds())
+            for index in 0..<Int(max(ready, 0)) {
+                if fds[index] == state.wakeFD {
+                    tb_eventfd_drain(state.wakeFD)
+                } else {
+                    var running: Int32 = 0
+                    curl_multi_socket_action(multi, fds[index], masks[index], &running)
+                }
+            }
+            runTimerIfDue()
+            deliverFinishedTransfers()
         }
         for transfer in active.values {
             finish(transfer, error: TransportError(kind: .shutdown, message: "the transport was shut down"))
@@ -37,6 +70,46 @@ final class TransportLoop: @unchecked Sendable {
         idleHandles.removeAll()
         state.close()
         curl_multi_cleanup(multi)
+        close(epoll)
+    }
+
+    /// How long `epoll_wait` may sleep: until libcurl's timer is due, and never more than a
+    /// second (a safety net; every event that matters wakes the thread before that).
+    func waitMilliseconds() -> Int32 {
+        guard let deadline = timerDeadline else { return 1_000 }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard deadline > now else { return 0 }
+        // Round up: waking a millisecond early would only spin once more.
+        return Int32(min((deadline - now + 999_999) / 1_000_000, 1_000))
+    }
+
+    func runTimerIfDue() {
+        guard let deadline = timerDeadline, deadline <= DispatchTime.now().uptimeNanoseconds else { return }
+        // Cleared first: the call below may set a new timer through the callback.
+        timerDeadline = nil
+        var running: Int32 = 0
+        curl_multi_socket_action(multi, TB_CURL_SOCKET_TIMEOUT, 0, &running)
+    }
+
+    /// libcurl's timer callback: -1 cancels the timer, 0 asks for a call as soon as possible.
+    func setTimer(milliseconds: Int) {
+        timerDeadline = milliseconds < 0 ? nil : DispatchTime.now().uptimeNanoseconds + UInt64(milliseconds) * 1_000_000
+    }
+
+    /// libcurl's socket callback: what to watch on one of its sockets, or to stop watching it.
+    func watch(socket: Int32, what: Int32, easy: UnsafeMutableRawPointer?) {
+        if what == CURL_POLL_REMOVE {
+            tb_epoll_forget(epoll, socket)
+            return
+        }
+        guard tb_epoll_watch(epoll, socket, what) != 0 else { return }
+        // An unwatched socket would leave its transfer waiting for its timeout: fail it now
+        // (after libcurl's call returns; a callback may not remove handles).
+        let reason = String(cString: strerror(errno))
+        var pointer: UnsafeMutablePointer<CChar>?
+        guard let easy, tb_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &pointer) == CURLE_OK, let pointer else { return }
+        let transfer = Unmanaged<Transfer>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+        unwatchable.append((transfer.id, TransportError(kind: .other, message: "cannot watch the connection's socket: epoll_ctl: \(reason)")))
     }
 
     func handle(_ command: TransportState.Command) {
@@ -83,6 +156,10 @@ final class TransportLoop: @unchecked Sendable {
     }
 
     func deliverFinishedTransfers() {
+        if !unwatchable.isEmpty {
+            for (id, error) in unwatchable { if let transfer = active[id] { finish(transfer, error: error) } }
+            unwatchable.removeAll()
+        }
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
@@ -111,4 +188,18 @@ final class TransportLoop: @unchecked Sendable {
             curl_easy_cleanup(handle)
         }
     }
+}
+
+// MARK: libcurl's multi callbacks: userdata is the loop's unretained pointer (the loop outlives the multi handle).
+
+let transportSocketCallback: tb_curl_socket_callback = { easy, socket, what, userdata, _ in
+    guard let userdata else { return 0 }
+    Unmanaged<TransportLoop>.fromOpaque(userdata).takeUnretainedValue().watch(socket: socket, what: what, easy: easy)
+    return 0
+}
+
+let transportTimerCallback: tb_curl_timer_callback = { _, milliseconds, userdata in
+    guard let userdata else { return 0 }
+    Unmanaged<TransportLoop>.fromOpaque(userdata).takeUnretainedValue().setTimer(milliseconds: milliseconds)
+    return 0
 }
