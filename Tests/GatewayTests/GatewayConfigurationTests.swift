@@ -15,6 +15,8 @@ import Testing
                 demo_upstream: http://127.0.0.1:9100
                 request_timeout_seconds: 30
                 failover_candidates: 3
+                upstream_connections_per_host: 128
+                listen_backlog: 512
                 access_log: true
                 circuit_breaker: {failures: 2, cool_down_seconds: 5}
                 keys:
@@ -30,6 +32,9 @@ import Testing
         #expect(configuration.database == "/var/lib/tokenbroker/state.sqlite")
         #expect(configuration.requestTimeoutSeconds == 30)
         #expect(configuration.failoverCandidates == 3)
+        #expect(configuration.upstreamConnectionsPerHost == 128)
+        #expect(configuration.listenBacklog == 512)
+        #expect(GatewayConfiguration().upstreamConnectionsPerHost == 0)
         #expect(configuration.accessLog)
         #expect(!GatewayConfiguration().accessLog)
         #expect(configuration.circuitBreaker.failureThreshold == 2)
@@ -47,6 +52,8 @@ import Testing
         ("listen: localhost", "listen"),
         ("listen: 127.0.0.1:70000", "listen"),
         ("failover_candidates: 0", "failover_candidates"),
+        ("upstream_connections_per_host: -1", "upstream_connections_per_host"),
+        ("listen_backlog: 0", "listen_backlog"),
         ("circuit_breaker: {failures: 1, colldown: 3}", "circuit_breaker.colldown"),
         ("keys: [{tenant: a}]", "keys[0]"),
         ("keys: [{tenant: a, key: short}]", "keys[0].key"),

@@ -104,6 +104,10 @@ extension GatewayConfiguration {
         if let value = map["max_body_bytes"] { configuration.maxBodyBytes = try reader.integer(value, field: "max_body_bytes", range: 1024...(1 << 30)) }
         if let value = map["request_timeout_seconds"] { configuration.requestTimeoutSeconds = try reader.seconds(value, field: "request_timeout_seconds") }
         if let value = map["connect_timeout_seconds"] { configuration.connectTimeoutSeconds = try reader.seconds(value, field: "connect_timeout_seconds") }
+        if let value = map["upstream_connections_per_host"] {
+            configuration.upstreamConnectionsPerHost = try reader.integer(value, field: "upstream_connections_per_host", range: 0...1_000_000)
+        }
+        if let value = map["listen_backlog"] { configuration.listenBacklog = try reader.integer(value, field: "listen_backlog", range: 1...65_535) }
         if let value = map["drain_timeout_seconds"] { configuration.drainTimeoutSeconds = try reader.seconds(value, field: "drain_timeout_seconds") }
         if let value = map["catalogue_refresh_seconds"] { configuration.catalogueRefreshSeconds = try reader.seconds(value, field: "catalogue_refresh_seconds") }
         if let value = map["access_log"] {
@@ -118,7 +122,8 @@ extension GatewayConfiguration {
 
     static let knownKeys: Set<String> = [
         "listen", "control_socket", "control_group", "control_allowed_uids", "control_allowed_gids", "db", "providers", "demo_upstream", "log_level", "max_body_bytes",
-        "request_timeout_seconds", "connect_timeout_seconds", "drain_timeout_seconds", "catalogue_refresh_seconds",
+        "request_timeout_seconds", "connect_timeout_seconds", "upstream_connections_per_host", "listen_backlog", "drain_timeout_seconds",
+        "catalogue_refresh_seconds",
         "failover_candidates", "circuit_breaker", "keys", "access_log",
     ]
 }

@@ -34,6 +34,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// The whole request, every failover attempt included.
     public var requestTimeoutSeconds: Double = 120
     public var connectTimeoutSeconds: Double = 5
+    /// Upstream connections open to one host at once; 0: no limit. Over HTTP/1.1 each request
+    /// in flight holds one, so a limit makes requests beyond it wait for a free connection.
+    public var upstreamConnectionsPerHost = 0
+    /// Connections the kernel queues before the daemon accepts them (the kernel caps it at
+    /// `net.core.somaxconn`); a burst beyond it waits a whole SYN retry (1 s, then 3 s).
+    public var listenBacklog = 4096
     /// How long SIGTERM waits for requests in flight before it stops them.
     public var drainTimeoutSeconds: Double = 30
     /// How often the routing table is rebuilt from the store, so future-dated prices take effect.

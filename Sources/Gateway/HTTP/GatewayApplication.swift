@@ -80,7 +80,8 @@ public func buildGatewayApplication(
     return Application(
         router: buildGatewayRouter(gateway: gateway, registry: registry),
         server: HTTPServerBuilder { responder in EventLoopBoundHTTP1(inner: HTTP1Channel(responder: responder)) },
-        configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "tokenbrokerd"),
+        configuration: .init(
+            address: .hostname(listen.host, port: listen.port), serverName: "tokenbrokerd", backlog: gateway.configuration.listenBacklog),
         onServerRunning: onServerRunning,
         logger: logger)
 }

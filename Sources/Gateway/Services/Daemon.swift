@@ -49,7 +49,7 @@ public struct Daemon: Sendable {
         }
         let state = BrokerState(
             snapshot: snapshot, lastProviders: try store.latestProviders(), breakerPolicy: configuration.circuitBreaker)
-        let transport = try CurlTransport()
+        let transport = try CurlTransport(configuration: .init(maxConnectionsPerHost: configuration.upstreamConnectionsPerHost))
         let writer = DecisionLogWriter(store: store)
         let gateway = Gateway(
             configuration: configuration, state: state, store: store, client: ProviderClient(transport: transport),

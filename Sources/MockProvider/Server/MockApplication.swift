@@ -59,7 +59,8 @@ public func buildMockApplication(
     defaultLogger.logLevel = .warning
     return Application(
         router: buildMockRouter(state: state),
-        configuration: .init(address: address, serverName: "tokenbroker-mock"),
+        // A deep accept queue: a gateway under test opens hundreds of connections at once.
+        configuration: .init(address: address, serverName: "tokenbroker-mock", backlog: 4096),
         onServerRunning: onServerRunning,
         logger: logger ?? defaultLogger
     )
