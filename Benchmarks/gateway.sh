@@ -9,6 +9,9 @@
 #   fixed rate  latency at ~2,000 req/s (22 connections, each waiting 10 ms between requests),
 #               reported as p50/p99 and as latency added over the mock at the same rate
 # Also tokenbrokerd's peak RSS (VmHWM) after the runs.
+# Then slow upstreams, where what counts is how many requests are in flight at once: every
+# mock answer takes 500 ms (1,000 connections; the ceiling is 2,000 req/s), then 2-second
+# streams (500 connections; ceiling 244 req/s); req/s, latency, and tokenbrokerd's CPU per request.
 # Usage: Benchmarks/gateway.sh [seconds]     Needs wrk and nginx (make bench-gateway installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +103,7 @@ LUA
 
 run() {  # run NAME URL BODY CONNECTIONS [DELAY_MS]
   lua "$work/$1.lua" "$3" "${5:-}"
-  wrk -t2 -c"$4" -d"${SECONDS_PER_RUN}s" --latency -s "$work/$1.lua" "$2" > "$work/$1.txt"
+  wrk -t2 -c"$4" -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s "$work/$1.lua" "$2" > "$work/$1.txt"
 }
 
 echo "wrk: ${SECONDS_PER_RUN}s per run; 1 KB prompts; saturation at 32 connections; fixed rate ~2,000 req/s"
@@ -117,11 +120,32 @@ for mode in plain stream; do
   done
 done
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$broker_pid/status)
+
+cpu_ticks() { awk '{print $14 + $15}' /proc/$broker_pid/stat; }
+for mode in slow slow-stream; do
+  if [ $mode = slow ]; then
+    behaviour='{"first_token_latency_ms": 500}'; connections=1000; suffix=""
+  else
+    behaviour='{"first_token_latency_ms": 100, "tokens_per_second": 20, "response_tokens": 40}'; connections=500; suffix="-stream"
+  fi
+  curl -fsS -X PUT "http://$mock/_mock/models/default" -d "$behaviour" > /dev/null
+  for target in mock nginx broker; do
+    case $target in
+      mock) url="http://$mock/v1/chat/completions"; body="$work/direct$suffix.json" ;;
+      nginx) url="http://127.0.0.1:$nginx_port/v1/chat/completions"; body="$work/direct$suffix.json" ;;
+      broker) url="http://$broker/v1/chat/completions"; body="$work/broker$suffix.json" ;;
+    esac
+    before=$(cpu_ticks)
+    run "$mode-$target" "$url" "$body" $connections
+    echo $(( $(cpu_ticks) - before )) > "$work/$mode-$target.ticks"
+  done
+done
+slow_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$broker_pid/status)
 decisions=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from decisions').fetchone()[0])" "$work/state/tokenbroker.sqlite" 2>/dev/null || echo "?")
 
-python3 - "$work" "$rss_kb" "$decisions" <<'PY'
+python3 - "$work" "$rss_kb" "$decisions" "$slow_rss_kb" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
-work, rss_kb, decisions = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+work, rss_kb, decisions, slow_rss_kb, ticks_per_second = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 def parse(name):
     text = open(f"{work}/{name}.txt").read()
     def us(value):
@@ -149,4 +173,16 @@ for mode in ("plain", "stream"):
     print(f"{mode}: tokenbrokerd at {broker_sat['rps'] / nginx_sat['rps']:.0%} of nginx's req/s (target ≥ 50%); "
           f"added p99 at ~{broker_rate['rps']:.0f} req/s: {broker_rate['p99'] - base['p99']:+.0f} µs (target ≤ 500 µs)")
 print(f"tokenbrokerd peak RSS: {rss_kb / 1024:.1f} MB (target ≤ 64 MB); decisions logged: {decisions}")
+
+print(f"\nslow upstreams: answers after 500 ms at 1,000 connections, 2 s streams at 500 connections")
+print(f"{'mode':<13}{'target':<8}{'req/s':>8}{'ceiling':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+for mode, connections, seconds in (("slow", 1000, 0.5), ("slow-stream", 500, 2.05)):
+    for target in ("mock", "nginx", "broker"):
+        result = parse(f"{mode}-{target}")
+        print(f"{mode:<13}{target:<8}{result['rps']:>8.0f}{connections / seconds:>9.0f}{result['p50'] / 1000:>9.0f}"
+              f"{result['p99'] / 1000:>9.0f}{result['errors']:>8}")
+    ticks = int(open(f"{work}/{mode}-broker.ticks").read())
+    requests = int(re.search(r"(\d+) requests in", open(f"{work}/{mode}-broker.txt").read()).group(1))
+    print(f"{mode}: tokenbrokerd CPU {ticks / ticks_per_second / max(requests, 1) * 1e6:.0f} µs per request")
+print(f"tokenbrokerd peak RSS after the slow runs: {slow_rss_kb / 1024:.1f} MB")
 PY
