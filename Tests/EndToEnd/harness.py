@@ -3,6 +3,7 @@ the debug build, each on a free port, with a small catalogue of three providers 
 format) that all sell the same model at different prices."""
 
 import os
+import resource
 import signal
 import socket
 import sqlite3
@@ -86,11 +87,14 @@ def free_port():
 class Process:
     """A child process that prints one 'listening on ADDRESS' line when it is ready."""
 
-    def __init__(self, args, log_path, env=None):
+    def __init__(self, args, log_path, env=None, open_files=None):
         self.log_path = log_path
         self.log = open(log_path, "wb")
+        # open_files: (soft, hard) RLIMIT_NOFILE for the child, as a shell's ulimit would set it.
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, open_files)) if open_files else None
         self.proc = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+            args, stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
+            preexec_fn=limit)
         line = self.proc.stdout.readline().decode()
         if "listening on" not in line:
             self.proc.kill()
@@ -142,7 +146,7 @@ class Mock(Process):
 class Daemon(Process):
     """tokenbrokerd on a fresh state directory, every provider served by the mock."""
 
-    def __init__(self, mock, directory=None, extra_config="", provider_env=None):
+    def __init__(self, mock, directory=None, extra_config="", provider_env=None, open_files=None):
         self.directory = directory or tempfile.mkdtemp(prefix="tb-e2e-")
         self.providers = Path(self.directory, "providers")
         if not self.providers.exists():
@@ -174,7 +178,7 @@ class Daemon(Process):
         env.update(provider_env or {})
         super().__init__(
             [str(BIN / "tokenbrokerd"), "--config", str(config), "--exit-with-parent", "--log-level", "info"],
-            os.path.join(self.directory, "daemon.log"), env=env)
+            os.path.join(self.directory, "daemon.log"), env=env, open_files=open_files)
         self.url = f"http://{self.address}/v1"
 
     def write_provider(self, name, fmt, upstream, input_price, output_price, base_url=None):

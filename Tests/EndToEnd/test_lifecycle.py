@@ -203,3 +203,48 @@ def test_the_access_log_has_one_line_per_request_when_switched_on(mock):
         assert KEY not in daemon.log_text()
     finally:
         daemon.stop()
+
+
+def open_file_limits(pid):
+    line = next(l for l in open(f"/proc/{pid}/limits") if l.startswith("Max open files"))
+    soft, hard = line.split()[3:5]
+    return int(soft), int(hard)
+
+
+def test_a_low_soft_open_file_limit_is_raised_so_more_requests_fit_in_flight_than_it_allowed(mock):
+    import resource
+    import urllib.request
+    from harness import KEY
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if hard != resource.RLIM_INFINITY and hard < 1024:
+        pytest.skip(f"the hard open-file limit here is {hard}; the test needs room above 128")
+    daemon = Daemon(mock, open_files=(128, hard))
+    try:
+        soft_now, hard_now = open_file_limits(daemon.proc.pid)
+        assert soft_now == min(hard_now, 1 << 20) and soft_now > 128
+        assert "open-file limit raised from 128" in daemon.log_text()
+        # 160 requests held 400 ms upstream need ~320 descriptors at once: over the old limit.
+        mock.set("alpha-m-open", {"first_token_latency_ms": 400})
+        body = json.dumps({"model": "auto", "messages": MESSAGES}).encode()
+
+        def call(_):
+            request = urllib.request.Request(
+                daemon.url + "/chat/completions", data=body,
+                headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers["x-tokenbroker-provider"]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=160) as pool:
+            results = list(pool.map(call, range(160)))
+        assert results == [(200, "alpha")] * 160
+    finally:
+        daemon.stop()
+
+
+def test_a_low_hard_open_file_limit_is_named_in_a_warning(mock):
+    daemon = Daemon(mock, open_files=(256, 256))
+    try:
+        assert open_file_limits(daemon.proc.pid) == (256, 256)
+        assert "open-file limit 256 (hard limit 256) allows only about 96 requests in flight" in daemon.log_text()
+    finally:
+        daemon.stop()
