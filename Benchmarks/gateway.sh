@@ -106,15 +106,19 @@ run() {  # run NAME URL BODY CONNECTIONS [DELAY_MS]
   wrk -t2 -c"$4" -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s "$work/$1.lua" "$2" > "$work/$1.txt"
 }
 
+aim() {  # aim TARGET SUFFIX: sets url and body for mock, nginx or broker ("-stream" suffix for streams)
+  case $1 in
+    mock) url="http://$mock/v1/chat/completions"; body="$work/direct$2.json" ;;
+    nginx) url="http://127.0.0.1:$nginx_port/v1/chat/completions"; body="$work/direct$2.json" ;;
+    broker) url="http://$broker/v1/chat/completions"; body="$work/broker$2.json" ;;
+  esac
+}
+
 echo "wrk: ${SECONDS_PER_RUN}s per run; 1 KB prompts; saturation at 32 connections; fixed rate ~2,000 req/s"
 for mode in plain stream; do
   suffix=$([ $mode = stream ] && echo "-stream" || true)
   for target in mock nginx broker; do
-    case $target in
-      mock) url="http://$mock/v1/chat/completions"; body="$work/direct$suffix.json" ;;
-      nginx) url="http://127.0.0.1:$nginx_port/v1/chat/completions"; body="$work/direct$suffix.json" ;;
-      broker) url="http://$broker/v1/chat/completions"; body="$work/broker$suffix.json" ;;
-    esac
+    aim $target "$suffix"
     run "$mode-$target-sat" "$url" "$body" 32
     run "$mode-$target-rate" "$url" "$body" 22 10
   done
@@ -130,11 +134,7 @@ for mode in slow slow-stream; do
   fi
   curl -fsS -X PUT "http://$mock/_mock/models/default" -d "$behaviour" > /dev/null
   for target in mock nginx broker; do
-    case $target in
-      mock) url="http://$mock/v1/chat/completions"; body="$work/direct$suffix.json" ;;
-      nginx) url="http://127.0.0.1:$nginx_port/v1/chat/completions"; body="$work/direct$suffix.json" ;;
-      broker) url="http://$broker/v1/chat/completions"; body="$work/broker$suffix.json" ;;
-    esac
+    aim $target "$suffix"
     before=$(cpu_ticks)
     run "$mode-$target" "$url" "$body" $connections
     echo $(( $(cpu_ticks) - before )) > "$work/$mode-$target.ticks"
