@@ -45,21 +45,20 @@ public final class CurlTransport: Sendable {
         tb_multi_setopt_long(handle, CURLMOPT_PIPELINING, TB_CURLPIPE_MULTIPLEX)
         tb_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
         tb_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, configuration.maxCachedConnections)
+        // Everything that can fail comes before `state` is set: once every stored property is
+        // set, a throw would run `deinit`, whose shutdown waits for a thread never started.
         let wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        guard wakeFD >= 0 else {
+        let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard wakeFD >= 0, epoll >= 0, tb_epoll_watch(epoll, wakeFD, CURL_POLL_IN) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if wakeFD >= 0 { close(wakeFD) }
+            if epoll >= 0 { close(epoll) }
             curl_multi_cleanup(handle)
-            throw TransportError(kind: .other, message: "eventfd failed: \(String(cString: strerror(errno)))")
+            throw TransportError(kind: .other, message: "cannot set up the transport thread's epoll and eventfd: \(reason)")
         }
         state = TransportState(multi: MultiHandle(pointer: handle), wakeFD: wakeFD, configuration: configuration)
-        let loop: TransportLoop
-        do {
-            loop = try TransportLoop(state: state)
-        } catch {
-            close(wakeFD)
-            curl_multi_cleanup(handle)
-            throw error
-        }
-        // The loop owns the multi handle from here on and cleans it up when it ends.
+        // The loop owns the multi handle and the epoll instance from here on, and cleans them up when it ends.
+        let loop = TransportLoop(state: state, epoll: epoll)
         let thread = Thread { [finished] in
             loop.run()
             finished.signal()

@@ -21,17 +21,10 @@ final class TransportLoop: @unchecked Sendable {
     /// Transfers whose socket could not be watched, failed once libcurl's call returns.
     var unwatchable: [(id: UInt64, error: TransportError)] = []
 
-    init(state: TransportState) throws(TransportError) {
+    /// `epoll` already watches the state's wake-up eventfd.
+    init(state: TransportState, epoll: Int32) {
         self.state = state
-        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        guard epoll >= 0 else {
-            throw TransportError(kind: .other, message: "epoll_create1 failed: \(String(cString: strerror(errno)))")
-        }
-        guard tb_epoll_watch(epoll, state.wakeFD, CURL_POLL_IN) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(epoll)
-            throw TransportError(kind: .other, message: "epoll_ctl on the wake-up eventfd failed: \(reason)")
-        }
+        self.epoll = epoll
     }
 
     var multi: UnsafeMutableRawPointer { state.multi.pointer }
