@@ -222,6 +222,37 @@ def test_stream_events_are_forwarded_as_they_arrive_not_buffered(client, mock):
     assert sum(1 for gap in gaps if gap > 0.05) >= 5, arrivals
 
 
+def test_a_client_leaving_before_the_answer_cancels_the_upstream_call_and_is_logged(daemon, mock):
+    import socket
+    import time
+    mock.set("alpha-m-open", {"hang": True})
+    before = {row["id"] for row in daemon.decisions()}
+    host, port = daemon.address.rsplit(":", 1)
+    body = json.dumps({"model": "auto", "messages": MESSAGES}).encode()
+    head = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: {daemon.address}\r\nAuthorization: Bearer {KEY}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    with socket.create_connection((host, int(port))) as connection:
+        connection.sendall(head + body)
+        deadline = time.time() + 3
+        while time.time() < deadline and mock.stats()["in_flight"] == 0:
+            time.sleep(0.02)
+        assert mock.stats()["in_flight"] == 1
+    # The client has gone; the mock never answers, and notices only the upstream connection closing.
+    left = time.time()
+    while time.time() - left < 3 and mock.stats()["in_flight"] > 0:
+        time.sleep(0.05)
+    assert mock.stats()["in_flight"] == 0, "the upstream call ran on for a client that had left"
+    deadline = time.time() + 3
+    rows = []
+    while time.time() < deadline and not rows:
+        rows = [row for row in daemon.decisions() if row["id"] not in before]
+        time.sleep(0.05)
+    assert len(rows) == 1
+    assert rows[0]["status"] == "client_cancelled"
+    assert json.loads(rows[0]["attempts"])[-1].endswith(":cancelled")
+    assert control_get(daemon, "/v1/providers/alpha")[1]["in_flight"] == 0
+
+
 def test_a_client_leaving_mid_stream_cancels_the_upstream_call_and_is_logged(client, daemon, mock):
     import time
     mock.set("alpha-m-open", {"tokens_per_second": 5, "response_tokens": 50})

@@ -57,14 +57,15 @@ extension ChatCompletionsEndpoint {
                 attempts.append("\(offer):ok")
                 return completeResponse(prepared, candidate: candidate, answer: answer, attempts: attempts)
             } catch let error as UpstreamError {
-                // A client that went away is nobody's failure: no breaker penalty, no more offers.
+                // A client that went away (or a daemon that stopped) is nobody's failure: no
+                // breaker penalty, no more offers.
                 if Task.isCancelled { return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"]) }
                 failed(offer, error, attemptStart)
                 attempts.append("\(offer):\(error.status.map(String.init) ?? error.kind.rawValue)")
                 failures.append(error)
                 if !Self.failsOver(error) { break }
             } catch {
-                // Only cancellation gets here (the client left while the first stream event was awaited).
+                // Only cancellation gets here (while the first stream event was awaited).
                 return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
             }
         }
@@ -153,6 +154,9 @@ extension ChatCompletionsEndpoint {
                 let frames: [Data]?
                 do {
                     frames = try await box.nextFrames()
+                } catch where Task.isCancelled {
+                    status = Self.cancellationStatus
+                    return
                 } catch {
                     // Too late to fail over: tell the client in the stream, as OpenAI does.
                     status = "upstream_cut"
@@ -165,7 +169,14 @@ extension ChatCompletionsEndpoint {
                     try? await writer.finish(nil)
                     return
                 }
-                guard let frames else { break }
+                guard let frames else {
+                    // A cancelled consumer sees the upstream stream end early, not fail.
+                    if Task.isCancelled {
+                        status = Self.cancellationStatus
+                        return
+                    }
+                    break
+                }
                 // What arrived together goes out together: one write, never a wait for more.
                 var buffer = ByteBuffer()
                 for frame in frames where filter.passes(frame) { buffer.writeBytes(frame) }
@@ -182,13 +193,24 @@ extension ChatCompletionsEndpoint {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    /// The client went away before an answer could start: logged, nothing to send.
+    /// Why a cancelled request was cancelled: the daemon stopped it at the end of its drain
+    /// (`cancelled`), or its client closed the connection (`client_cancelled`).
+    static var cancellationStatus: String {
+        guard let connection = ClientConnection.current, !connection.stoppedByDaemon, connection.closedByClient else { return "cancelled" }
+        return "client_cancelled"
+    }
+
+    /// The request was cancelled before an answer could start: logged; the answer only
+    /// reaches a daemon's client that is still there.
     private func cancelled(_ prepared: Prepared, attempts: [String]) -> Response {
-        var record = Self.record(prepared, served: nil, attempts: attempts, status: "client_cancelled")
+        let status = Self.cancellationStatus
+        var record = Self.record(prepared, served: nil, attempts: attempts, status: status)
         record.latencyMilliseconds = Self.milliseconds(since: prepared.started)
         gateway.log(record)
-        gateway.metrics.request(status: 499, duration: .now - prepared.started, streamed: prepared.profile.stream)
-        return GatewayError(status: .init(code: 499), type: "client_cancelled", code: nil, param: nil, message: "the client closed the request").response()
+        let code = status == "client_cancelled" ? 499 : 503
+        gateway.metrics.request(status: code, duration: .now - prepared.started, streamed: prepared.profile.stream)
+        let message = status == "client_cancelled" ? "the client closed the request" : "the daemon is shutting down"
+        return GatewayError(status: .init(code: code), type: status, code: nil, param: nil, message: message).response()
     }
 
     private func allFailed(_ prepared: Prepared, failures: [UpstreamError], attempts: [String]) -> Response {
