@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "BrokerStore",
             dependencies: [
-                "BrokerCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "BrokerCore", "ExactJSON", .product(name: "GRDB", package: "GRDB.swift"),
                 // The system SQLite GRDB links, for the replay's bulk insert (raw sqlite3_bind_*).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

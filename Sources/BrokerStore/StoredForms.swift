@@ -1,4 +1,5 @@
 import BrokerCore
+import ExactJSON
 import Foundation
 
 /// How catalogue values are written into columns and JSON text; shared by both stores so
@@ -86,48 +87,26 @@ enum StoredForms {
 
     /// `["a","b"]`: the decision log writes several per decision, so no JSONEncoder.
     static func json(_ strings: [String]) -> String {
-        var text = "["
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
         for (index, string) in strings.enumerated() {
-            if index > 0 { text += "," }
-            appendQuoted(string, to: &text)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(string, into: &bytes)
         }
-        return text + "]"
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `{"a":1,"b":2}` with the keys sorted.
     static func json(_ counts: [String: Int]) -> String {
-        var text = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (index, key) in counts.keys.sorted().enumerated() {
-            if index > 0 { text += "," }
-            appendQuoted(key, to: &text)
-            text += ":\(counts[key]!)"
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: String(counts[key]!).utf8)
         }
-        return text + "}"
-    }
-
-    private static func appendQuoted(_ string: String, to text: inout String) {
-        // Provider and model names never need escaping: one append instead of one per scalar.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            text += "\""
-            text += string
-            text += "\""
-            return
-        }
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func json(_ value: some Encodable) -> String {

@@ -56,9 +56,9 @@ public final class CurlTransport: Sendable {
             curl_multi_cleanup(handle)
             throw TransportError(kind: .other, message: "cannot set up the transport thread's epoll and eventfd: \(reason)")
         }
-        state = TransportState(multi: MultiHandle(pointer: handle), wakeFD: wakeFD, configuration: configuration)
+        state = TransportState(wakeFD: wakeFD, configuration: configuration)
         // The loop owns the multi handle and the epoll instance from here on, and cleans them up when it ends.
-        let loop = TransportLoop(state: state, epoll: epoll)
+        let loop = TransportLoop(state: state, multi: handle, epoll: epoll)
         let thread = Thread { [finished] in
             loop.run()
             finished.signal()
@@ -153,14 +153,12 @@ final class TransportState: Sendable {
         var closed = false
     }
 
-    let multi: MultiHandle
     /// Written to wake the transport thread; open until ``close()``.
     let wakeFD: Int32
     let configuration: CurlTransport.Configuration
     let queue = Mutex(Queue())
 
-    init(multi: MultiHandle, wakeFD: Int32, configuration: CurlTransport.Configuration) {
-        self.multi = multi
+    init(wakeFD: Int32, configuration: CurlTransport.Configuration) {
         self.wakeFD = wakeFD
         self.configuration = configuration
     }
@@ -221,11 +219,6 @@ final class TransportState: Sendable {
             enqueue(.uploadEnd(id))
         }
     }
-}
-
-/// The multi handle: only the transport thread calls libcurl with it.
-struct MultiHandle: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
 }
 
 enum CurlGlobal {

@@ -8,6 +8,8 @@ import Glibc
 /// transfer in flight. Everything here runs on that one thread, hence `@unchecked Sendable`.
 final class TransportLoop: @unchecked Sendable {
     let state: TransportState
+    /// The `curl_multi` handle: only this thread calls libcurl with it.
+    let multi: UnsafeMutableRawPointer
     var active: [UInt64: Transfer] = [:]
     /// Finished easy handles kept for the next transfers: `curl_easy_reset` is cheaper than
     /// a new handle, and connections live in the multi handle's cache either way.
@@ -22,12 +24,11 @@ final class TransportLoop: @unchecked Sendable {
     var unwatchable: [(id: UInt64, error: TransportError)] = []
 
     /// `epoll` already watches the state's wake-up eventfd.
-    init(state: TransportState, epoll: Int32) {
+    init(state: TransportState, multi: UnsafeMutableRawPointer, epoll: Int32) {
         self.state = state
+        self.multi = multi
         self.epoll = epoll
     }
-
-    var multi: UnsafeMutableRawPointer { state.multi.pointer }
 
     func run() {
         let userdata = Unmanaged.passUnretained(self).toOpaque()

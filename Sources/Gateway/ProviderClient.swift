@@ -8,7 +8,7 @@ public import ProviderAdapters
 ///
 /// ```swift
 /// let client = ProviderClient(transport: try CurlTransport())
-/// let answer = try await client.complete(call, openAIBody: body)
+/// let answer = try await client.complete(call, openAIRequest: try JSONParser.parse(body))
 /// ```
 public struct ProviderClient: Sendable {
     public let transport: CurlTransport
@@ -50,11 +50,6 @@ public struct ProviderClient: Sendable {
         }
     }
 
-    /// ``complete(_:openAIRequest:)`` from the body's bytes.
-    public func complete(_ call: Call, openAIBody: Data) async throws(UpstreamError) -> ChatResponse {
-        try await complete(call, openAIRequest: try Self.parse(openAIBody))
-    }
-
     private func completeUnredacted(_ call: Call, openAIRequest: JSON) async throws(UpstreamError) -> ChatResponse {
         let request = try call.adapter.encode(
             openAIRequest: openAIRequest, upstreamModel: call.upstreamModel, stream: false, endpoint: call.endpoint)
@@ -76,19 +71,6 @@ public struct ProviderClient: Sendable {
             return try await streamUnredacted(call, openAIRequest: openAIRequest, created: created)
         } catch {
             throw error.redacting(call.endpoint.apiKey)
-        }
-    }
-
-    /// ``stream(_:openAIRequest:created:)`` from the body's bytes.
-    public func stream(_ call: Call, openAIBody: Data, created: Int) async throws(UpstreamError) -> UpstreamStream {
-        try await stream(call, openAIRequest: try Self.parse(openAIBody), created: created)
-    }
-
-    private static func parse(_ body: Data) throws(UpstreamError) -> JSON {
-        do {
-            return try JSONParser.parse(body)
-        } catch {
-            throw UpstreamError(kind: .badRequest, message: "the request body is not JSON (\(error))")
         }
     }
 

@@ -72,6 +72,14 @@ import Testing
         }
     }
 
+    @Test func anUnquotedKeyHashIsRefusedWithAHintToQuoteIt() {
+        #expect {
+            _ = try GatewayConfiguration.parse(yaml: "keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]")
+        } throws: { error in
+            (error as? ConfigurationError)?.message == "expected 64 hex digits in quotes"
+        }
+    }
+
     @Test func flagsOverrideTheEnvironmentWhichOverridesTheFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tb-\(UUID().uuidString).yaml").path
         defer { try? FileManager.default.removeItem(atPath: file) }

@@ -28,7 +28,7 @@ import Testing
         #expect(throws: GatewayError.self) { try keys.authenticate("Bearer tb-one") }
     }
 
-    @Test func headersAreCheckedBeforeTheCacheAndUnknownKeysAreNeverRemembered() throws {
+    @Test func malformedHeadersAreRefusedAndUnknownKeysAreNeverRemembered() throws {
         let (keys, store) = try Self.directory(["tb-one"])
         #expect(throws: GatewayError.self) { try keys.authenticate(nil) }
         #expect(throws: GatewayError.self) { try keys.authenticate("Basic tb-one") }
@@ -38,6 +38,25 @@ import Testing
         try store.createKey(APIKeyRecord(id: APIKeyHash.keyID(hash: hash), tenant: "late", keyHash: hash, createdAt: Date()))
         #expect(try keys.authenticate("Bearer tb-two").tenant == "late")
         #expect(try keys.authenticate("bearer  tb-two ").tenant == "late")
+    }
+
+    /// The form the request path calls: the same answers, the store read on `io`.
+    @Test func theRequestPathFormRemembersKeysAndRefusesBadHeaders() async throws {
+        let (keys, store) = try Self.directory(["tb-one"])
+        let io = BlockingExecutor(label: "test.key-lookups")
+        await #expect(throws: GatewayError.self) { try await keys.authenticate(nil, lookingUpOn: io) }
+        do {
+            _ = try await keys.authenticate("Basic tb-one", lookingUpOn: io)
+            Issue.record("a Basic header was accepted")
+        } catch let error as GatewayError {
+            #expect(error.message.contains("malformed Authorization header"))
+        }
+        await #expect(throws: GatewayError.self) { try await keys.authenticate("Bearer tb-two", lookingUpOn: io) }
+        #expect(try await keys.authenticate("Bearer tb-one", lookingUpOn: io).tenant == "t0")
+        #expect(try store.revokeKey(id: APIKeyHash.keyID(hash: APIKeyHash.hash("tb-one")), at: Date()))
+        #expect(try await keys.authenticate("Bearer tb-one", lookingUpOn: io).tenant == "t0")
+        keys.reload()
+        await #expect(throws: GatewayError.self) { try await keys.authenticate("Bearer tb-one", lookingUpOn: io) }
     }
 
     @Test func aFullCacheStartsOverAndKeepsAnswering() throws {

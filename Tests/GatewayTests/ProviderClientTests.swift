@@ -1,6 +1,7 @@
 import BrokerCore
 import BrokerFixtures
 import CurlTransport
+import ExactJSON
 import Foundation
 import Gateway
 import ProviderAdapters
@@ -216,5 +217,16 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mock-\(UUID().uuidString).json")
         try json.write(to: url, atomically: true, encoding: .utf8)
         return url.path
+    }
+}
+
+extension ProviderClient {
+    /// The tests' bodies are bytes; the gateway hands the client the JSON it already parsed.
+    func complete(_ call: Call, openAIBody: Data) async throws -> ChatResponse {
+        try await complete(call, openAIRequest: try JSONParser.parse(openAIBody))
+    }
+
+    func stream(_ call: Call, openAIBody: Data, created: Int) async throws -> UpstreamStream {
+        try await stream(call, openAIRequest: try JSONParser.parse(openAIBody), created: created)
     }
 }

@@ -12,7 +12,7 @@ extension ChatCompletionsBody {
         var messages: [Message] = []
         messages.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            messages.append(try Message(json: item, path: "messages[\(index)]"))
+            messages.append(try Message(json: item, index: index))
         }
         self.messages = messages
         tools = try Self.optionalArray(body["tools"], "tools")
@@ -21,7 +21,7 @@ extension ChatCompletionsBody {
             guard case .object(let fields) = format else { throw RequestError(field: "response_format", message: "must be an object") }
             guard let type = fields["type"], !type.isNull else { throw RequestError(field: "response_format.type", message: "is required") }
             guard case .string(let text) = type else { throw RequestError(field: "response_format.type", message: "must be a string") }
-            responseFormat = ResponseFormat(type: text, jsonSchema: fields["json_schema"].flatMap { $0.isNull ? nil : JSONValue($0) })
+            responseFormat = ResponseFormat(type: text, jsonSchema: fields["json_schema"].flatMap { $0.isNull ? nil : $0 })
         } else {
             responseFormat = nil
         }
@@ -43,10 +43,10 @@ extension ChatCompletionsBody {
         }
     }
 
-    static func optionalArray(_ value: JSON?, _ field: String) throws(RequestError) -> [JSONValue]? {
+    static func optionalArray(_ value: JSON?, _ field: String) throws(RequestError) -> [JSON]? {
         switch value {
         case nil, .null?: return nil
-        case .array(let items)?: return items.map(JSONValue.init)
+        case .array(let items)?: return items
         default: throw RequestError(field: field, message: "must be an array")
         }
     }
@@ -68,10 +68,12 @@ extension ChatCompletionsBody {
 }
 
 extension ChatCompletionsBody.Message {
-    init(json: JSON, path: String) throws(RequestError) {
-        guard case .object(let fields) = json else { throw RequestError(field: path, message: "must be an object") }
-        guard let roleValue = fields["role"], !roleValue.isNull else { throw RequestError(field: "\(path).role", message: "is required") }
-        guard case .string(let role) = roleValue else { throw RequestError(field: "\(path).role", message: "must be a string") }
+    /// `messages[index]`; the field paths of errors are only built when one is thrown.
+    init(json: JSON, index: Int) throws(RequestError) {
+        func path(_ suffix: String = "") -> String { "messages[\(index)]" + suffix }
+        guard case .object(let fields) = json else { throw RequestError(field: path(), message: "must be an object") }
+        guard let roleValue = fields["role"], !roleValue.isNull else { throw RequestError(field: path(".role"), message: "is required") }
+        guard case .string(let role) = roleValue else { throw RequestError(field: path(".role"), message: "must be a string") }
         self.role = role
         switch fields["content"] {
         case nil, .null?:
@@ -81,31 +83,36 @@ extension ChatCompletionsBody.Message {
         case .array(let items)?:
             var parts: [ChatCompletionsBody.Part] = []
             for (index, item) in items.enumerated() {
-                let partPath = "\(path).content[\(index)]"
-                guard case .object(let part) = item else { throw RequestError(field: partPath, message: "must be an object") }
-                guard let type = part["type"], !type.isNull else { throw RequestError(field: "\(partPath).type", message: "is required") }
-                guard case .string(let typeText) = type else { throw RequestError(field: "\(partPath).type", message: "must be a string") }
-                parts.append(ChatCompletionsBody.Part(type: typeText, text: try ChatCompletionsBody.optionalString(part["text"], "\(partPath).text")))
+                func partPath(_ suffix: String = "") -> String { path(".content[\(index)]" + suffix) }
+                guard case .object(let part) = item else { throw RequestError(field: partPath(), message: "must be an object") }
+                guard let type = part["type"], !type.isNull else { throw RequestError(field: partPath(".type"), message: "is required") }
+                guard case .string(let typeText) = type else { throw RequestError(field: partPath(".type"), message: "must be a string") }
+                let text: String?
+                switch part["text"] {
+                case nil, .null?: text = nil
+                case .string(let value)?: text = value
+                default: throw RequestError(field: partPath(".text"), message: "must be a string")
+                }
+                parts.append(ChatCompletionsBody.Part(type: typeText, text: text))
             }
             content = .parts(parts)
         default:
-            throw RequestError(field: "\(path).content", message: "must be a string or an array of parts")
+            throw RequestError(field: path(".content"), message: "must be a string or an array of parts")
         }
-        toolCalls = fields["tool_calls"].flatMap { $0.isNull ? nil : JSONValue($0) }
+        toolCalls = fields["tool_calls"].flatMap { $0.isNull ? nil : $0 }
     }
 }
 
-extension JSONValue {
-    /// The measured form of an exact JSON value.
-    init(_ json: JSON) {
-        switch json {
-        case .null: self = .null
-        case .bool(let value): self = .bool(value)
-        case .number(let text): self = .number(text)
-        case .string(let text): self = .string(text)
-        case .array(let items): self = .array(items.map(JSONValue.init))
-        case .object(let object):
-            self = .object(Dictionary(object.members.map { ($0.key, JSONValue($0.value)) }, uniquingKeysWith: { _, last in last }))
+extension JSON {
+    /// Estimated tokens of this value's text, for the parts of a request the router only
+    /// measures (tools, schemas, tool calls): keys, strings and numbers.
+    var estimatedTokens: Int {
+        switch self {
+        case .null, .bool: 1
+        case .number(let text): TokenEstimator.tokens(in: text)
+        case .string(let text): TokenEstimator.tokens(in: text)
+        case .array(let items): items.reduce(1) { $0 + $1.estimatedTokens }
+        case .object(let object): object.members.reduce(1) { $0 + TokenEstimator.tokens(in: $1.key) + $1.value.estimatedTokens }
         }
     }
 }

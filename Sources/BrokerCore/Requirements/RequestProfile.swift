@@ -123,8 +123,8 @@ public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
 struct ChatCompletionsBody {
     var model: String?
     var messages: [Message]
-    var tools: [JSONValue]?
-    var functions: [JSONValue]?
+    var tools: [JSON]?
+    var functions: [JSON]?
     var responseFormat: ResponseFormat?
     var stream: Bool?
     var maxTokens: Int?
@@ -134,7 +134,7 @@ struct ChatCompletionsBody {
     struct Message {
         var role: String
         var content: Content?
-        var toolCalls: JSONValue?
+        var toolCalls: JSON?
     }
 
     enum Content {
@@ -149,6 +149,6 @@ struct ChatCompletionsBody {
 
     struct ResponseFormat {
         var type: String
-        var jsonSchema: JSONValue?
+        var jsonSchema: JSON?
     }
 }

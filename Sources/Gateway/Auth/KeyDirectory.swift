@@ -23,18 +23,35 @@ public final class KeyDirectory: Sendable {
     }
 
     func authenticate(_ authorization: String?) throws -> APIKeyRecord {
+        let key = try Self.bearerKey(authorization)
+        if let authorization, let known = cache.withLock({ $0[authorization] }) { return known }
+        return try lookUp(key, sentAs: authorization ?? "")
+    }
+
+    /// The request path's form: a remembered header answers at once, a malformed one is
+    /// refused at once; only a store lookup goes to `io`, so it never holds up an event loop.
+    func authenticate(_ authorization: String?, lookingUpOn io: BlockingExecutor) async throws -> APIKeyRecord {
+        if let authorization, let known = cache.withLock({ $0[authorization] }) { return known }
+        let key = try Self.bearerKey(authorization)
+        return try await io.run { try self.lookUp(key, sentAs: authorization ?? "") }
+    }
+
+    /// The key in an `Authorization: Bearer <key>` header, or the 401 that says what is wrong.
+    static func bearerKey(_ authorization: String?) throws -> String {
         guard let authorization, !authorization.isEmpty else {
             throw GatewayError.unauthorized("missing API key: send Authorization: Bearer <key>")
         }
         guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
             throw GatewayError.unauthorized("malformed Authorization header: expected Bearer <key>")
         }
-        if let known = cache.withLock({ $0[authorization] }) { return known }
-        let key = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        let hash = APIKeyHash.hash(key)
+        return authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Reads the key's record from the store and remembers the header it came in.
+    private func lookUp(_ key: String, sentAs authorization: String) throws -> APIKeyRecord {
         let stored: APIKeyRecord?
         do {
-            stored = try store.key(hash: hash)
+            stored = try store.key(hash: APIKeyHash.hash(key))
         } catch {
             throw GatewayError(status: .serviceUnavailable, type: "server_error", code: "store_unavailable", message: "cannot check the key: the store is unavailable")
         }
@@ -47,13 +64,6 @@ public final class KeyDirectory: Sendable {
             cache[authorization] = stored
         }
         return stored
-    }
-
-    /// The request path's form: a remembered header answers at once; anything else is
-    /// checked on `io`, so a store lookup never holds up an event loop.
-    func authenticate(_ authorization: String?, lookingUpOn io: BlockingExecutor) async throws -> APIKeyRecord {
-        if let authorization, let known = cache.withLock({ $0[authorization] }) { return known }
-        return try await io.run { try self.authenticate(authorization) }
     }
 
     /// Drops every cached key, so revocations and budget changes are read again.

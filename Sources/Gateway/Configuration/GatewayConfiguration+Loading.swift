@@ -211,8 +211,7 @@ struct ConfigReader {
             }
             if let value = map["key_sha256"] {
                 // YAML reads unquoted 0123… or 12e45… as numbers, losing digits: insist on a string.
-                guard value is String else { throw error("\(field).key_sha256", "expected 64 hex digits in quotes") }
-                let text = try string(value, field: "\(field).key_sha256").lowercased()
+                guard let text = (value as? String)?.lowercased() else { throw error("\(field).key_sha256", "expected 64 hex digits in quotes") }
                 guard text.count == 64, text.allSatisfy(\.isHexDigit) else { throw error("\(field).key_sha256", "expected 64 hex digits") }
                 key.keySHA256 = text
             }

@@ -31,13 +31,14 @@ public struct Daemon: Sendable {
         logger: Logger, reloadConfiguration: @escaping @Sendable () throws -> GatewayConfiguration,
         onListening: @escaping @Sendable (String) -> Void
     ) throws -> Daemon {
-        let files = OpenFileLimit.raise()
-        let inFlight = OpenFileLimit.requestsInFlight(limit: files.after)
-        if inFlight < 1_000 {
-            logger.warning(
-                "open-file limit \(files.after) (hard limit \(files.hard)) allows only about \(inFlight) requests in flight; raise the hard limit (LimitNOFILE= in the systemd unit, ulimit -Hn)")
-        } else if files.after != files.before {
-            logger.info("open-file limit raised from \(files.before) to \(files.after) (about \(inFlight) requests in flight)")
+        if let files = OpenFileLimit.raise() {
+            let inFlight = OpenFileLimit.requestsInFlight(limit: files.after)
+            if inFlight < 1_000 {
+                logger.warning(
+                    "open-file limit \(files.after) (hard limit \(files.hard)) allows only about \(inFlight) requests in flight; raise the hard limit (LimitNOFILE= in the systemd unit, ulimit -Hn)")
+            } else if files.after != files.before {
+                logger.info("open-file limit raised from \(files.before) to \(files.after) (about \(inFlight) requests in flight)")
+            }
         }
         let lock = try StateLock(path: configuration.database + ".lock")
         let store = try SQLiteStore(path: configuration.database)

@@ -10,10 +10,11 @@ enum OpenFileLimit {
     static let ceiling: rlim_t = 1 << 20
 
     /// Raises the soft limit as far as the hard limit (and ``ceiling``) allow; returns the
-    /// limit before and after, and the hard limit. A refusal leaves the limit as it was.
-    static func raise() -> (before: UInt64, after: UInt64, hard: UInt64) {
+    /// limit before and after, and the hard limit; nil if the limit cannot be read. A refusal
+    /// leaves the limit as it was.
+    static func raise() -> (before: UInt64, after: UInt64, hard: UInt64)? {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return (0, 0, 0) }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
         let before = limit.rlim_cur
         let wanted = min(limit.rlim_max, ceiling)
         if before < wanted {

@@ -22,16 +22,6 @@ struct OpenAIChatRequest: Sendable {
     var responseFormat: OpenAIResponseFormat?
     var user: String?
 
-    init(body: Data) throws(UpstreamError) {
-        let parsed: JSON
-        do {
-            parsed = try JSONParser.parse(body)
-        } catch {
-            throw .badRequest("the request body is not JSON (\(error))")
-        }
-        try self.init(json: parsed)
-    }
-
     init(json parsed: JSON) throws(UpstreamError) {
         guard let object = parsed.objectValue else { throw .badRequest("the request body is not a JSON object") }
         do {
