@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 typedef size_t (*tb_curl_data_callback)(char *buffer, size_t size, size_t count, void *user);
@@ -47,6 +48,26 @@ static inline CURLcode tb_easy_getinfo_pointer(CURL *handle, CURLINFO info, char
 
 static inline CURLMcode tb_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
+}
+
+/// libcurl's CURLOPT_OPENSOCKETFUNCTION: opens the socket close-on-exec (so no child process
+/// inherits an upstream connection), and keeps the errno of a failed open in `*errnoSlot`, so
+/// the transport can tell a process out of descriptors or memory from a server that cannot
+/// be reached (libcurl reports both as "couldn't connect").
+static curl_socket_t tb_open_socket(void *errnoSlot, curlsocktype purpose, struct curl_sockaddr *address) {
+    (void)purpose;
+    int fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd < 0) {
+        if (errnoSlot) *(int *)errnoSlot = errno;
+        return CURL_SOCKET_BAD;
+    }
+    return fd;
+}
+
+/// Opens the transfer's sockets with `tb_open_socket`, recording a failure's errno in `*errnoSlot`.
+static inline CURLcode tb_easy_open_sockets(CURL *handle, int *errnoSlot) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, tb_open_socket);
+    return code == CURLE_OK ? curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, (void *)errnoSlot) : code;
 }
 
 /// The result of a finished transfer, from the union inside CURLMsg.

@@ -28,6 +28,7 @@ enum EasyHandle {
         try check(tb_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback), "write callback")
         try check(tb_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata), "write data")
         try check(tb_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer), "error buffer")
+        try check(tb_easy_open_sockets(easy, transfer.socketErrno), "socket opener")
         // Signals are no way to time out in a multi-threaded process.
         try check(tb_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "nosignal")
         try check(tb_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1), "nodelay")
@@ -97,6 +98,12 @@ enum EasyHandle {
     }
 
     static func error(_ code: CURLcode, transfer: Transfer) -> TransportError {
+        let socketErrno = transfer.socketErrno.pointee
+        if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(socketErrno) {
+            return TransportError(
+                kind: .localResources, message: "cannot open a socket: \(String(cString: strerror(socketErrno)))",
+                curlCode: Int(code.rawValue))
+        }
         let detail = String(cString: transfer.errorBuffer)
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         let kind: TransportError.Kind =

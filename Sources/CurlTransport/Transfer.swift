@@ -25,6 +25,12 @@ final class Transfer: @unchecked Sendable {
         buffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         return buffer
     }()
+    /// The errno of a socket libcurl could not open for this transfer (0: none failed).
+    let socketErrno: UnsafeMutablePointer<Int32> = {
+        let slot = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        slot.initialize(to: 0)
+        return slot
+    }()
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// The userdata pointer given to libcurl: one retain, released exactly once in ``release()``.
     var unmanaged: Unmanaged<Transfer>?
@@ -42,6 +48,7 @@ final class Transfer: @unchecked Sendable {
 
     deinit {
         errorBuffer.deallocate()
+        socketErrno.deallocate()
     }
 
     init(

@@ -5,6 +5,9 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case connectionFailed
         /// The connect or total timeout ran out.
         case timeout
+        /// This process could not open a socket: out of file descriptors or memory. Not the
+        /// server's fault, and no sign of its health.
+        case localResources
         /// The certificate did not verify, or the TLS handshake failed.
         case tls
         /// The connection broke while sending or receiving, or the response was cut short.

@@ -115,6 +115,7 @@ public struct ProviderClient: Sendable {
             // A cut non-streaming answer: curl saw fewer bytes than the Content-Length promised.
             case .connectionLost where transport.curlCode == 18: .malformedResponse
             case .responseTooLarge: .malformedResponse
+            case .localResources: .localResources
             default: .connectionFailure
             }
         return UpstreamError(kind: kind, message: transport.description)

@@ -248,3 +248,43 @@ def test_a_low_hard_open_file_limit_is_named_in_a_warning(mock):
         assert "open-file limit 256 (hard limit 256) allows only about 96 requests in flight" in daemon.log_text()
     finally:
         daemon.stop()
+
+
+def test_connections_the_daemon_cannot_open_fail_over_to_a_503_but_open_no_circuit(mock):
+    """Out of descriptors, the daemon's upstream sockets fail: those requests end in a 503
+    naming localResources, and no provider's circuit opens for it (the previous build opened
+    alpha's and sent the next request to beta)."""
+    import urllib.error
+    import urllib.request
+    daemon = Daemon(mock, open_files=(128, 128))
+    try:
+        mock.set("alpha-m-open", {"first_token_latency_ms": 600})
+        body = json.dumps({"model": "auto", "messages": MESSAGES}).encode()
+
+        def call(_):
+            request = urllib.request.Request(
+                daemon.url + "/chat/completions", data=body,
+                headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return response.status, ""
+            except urllib.error.HTTPError as error:
+                return error.code, error.read().decode()
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=200) as pool:
+            results = list(pool.map(call, range(200)))
+        statuses = [status for status, _ in results]
+        assert set(statuses) <= {200, 503}, statuses
+        refused = [text for status, text in results if status == 503]
+        assert refused, "128 descriptors should not hold 200 requests: the test proves nothing"
+        assert all("localResources" in text for text in refused), refused[0]
+        assert "cannot open a connection to alpha" in daemon.log_text()
+
+        mock.reset()
+        provider, decision = provider_of(client_for(daemon))
+        assert provider == "alpha"
+        assert json.loads(daemon.decision(decision)["attempts"]) == ["alpha/m-open:ok"]
+        status, providers = control_get(daemon, "/v1/providers")
+        assert status == 200 and all(not p["open_circuits"] for p in providers), providers
+    finally:
+        daemon.stop()

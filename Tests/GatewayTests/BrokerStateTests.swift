@@ -1,4 +1,5 @@
 import BrokerCore
+import CurlTransport
 import Foundation
 import ProviderAdapters
 import HTTPTypes
@@ -139,8 +140,20 @@ import Testing
     @Test func onlyRequestFaultsStopFailover() {
         #expect(!ChatCompletionsEndpoint.failsOver(UpstreamError(kind: .badRequest, message: "")))
         #expect(!ChatCompletionsEndpoint.failsOver(UpstreamError(kind: .contextLengthExceeded, message: "")))
-        for kind in [UpstreamError.Kind.overloaded, .rateLimited, .serverError, .timeout, .connectionFailure, .malformedResponse, .authentication] {
+        for kind in [
+            UpstreamError.Kind.overloaded, .rateLimited, .serverError, .timeout, .connectionFailure, .malformedResponse, .authentication,
+            .localResources,
+        ] {
             #expect(ChatCompletionsEndpoint.failsOver(UpstreamError(kind: kind, message: "")))
         }
+    }
+
+    @Test func aSocketThisProcessCouldNotOpenIsLocalNotTheProvidersFailure() {
+        let local = ProviderClient.upstreamError(
+            TransportError(kind: .localResources, message: "cannot open a socket: Too many open files", curlCode: 7), midBody: false)
+        #expect(local.kind == .localResources && local.isRetryable)
+        #expect(local.message.contains("Too many open files"))
+        let refused = ProviderClient.upstreamError(TransportError(kind: .connectionFailed, message: "refused", curlCode: 7), midBody: false)
+        #expect(refused.kind == .connectionFailure)
     }
 }

@@ -82,7 +82,7 @@ struct ErrorCase: CustomStringConvertible, Sendable {
 
     @Test func retryability() {
         let retryable: Set<UpstreamError.Kind> = [
-            .connectionFailure, .timeout, .overloaded, .rateLimited, .serverError, .malformedResponse,
+            .connectionFailure, .timeout, .overloaded, .rateLimited, .serverError, .malformedResponse, .localResources,
         ]
         for kind in UpstreamError.Kind.allCases {
             #expect(UpstreamError(kind: kind, message: "").isRetryable == retryable.contains(kind), "\(kind)")

@@ -100,7 +100,12 @@ extension ChatCompletionsEndpoint {
 
     private func failed(_ offer: OfferID, _ error: UpstreamError, _ start: ContinuousClock.Instant) {
         gateway.metrics.upstream(provider: offer.provider, outcome: error.kind.rawValue, duration: .now - start)
-        // A request the client got wrong says nothing about the provider's health.
+        // A request the client got wrong says nothing about the provider's health, nor does
+        // a connection this process could not open.
+        if error.kind == .localResources {
+            gateway.logger.warning("cannot open a connection to \(offer.provider): \(error.message)")
+            return
+        }
         guard Self.failsOver(error) else { return }
         let transition = gateway.state.record(
             .failure(retryAfter: error.retryAfterSeconds.map(TimeInterval.init)), for: offer, at: Date())
@@ -225,7 +230,7 @@ extension ChatCompletionsEndpoint {
                 param: nil, message: "\(prepared.decision.ranked.first?.offer.provider ?? "the provider") rejected the request: \(last.message)")
         } else {
             let allTimedOut = !failures.isEmpty && failures.allSatisfy { $0.kind == .timeout }
-            let busy = failures.contains { $0.kind == .rateLimited || $0.kind == .overloaded } || failures.isEmpty
+            let busy = failures.contains { [.rateLimited, .overloaded, .localResources].contains($0.kind) } || failures.isEmpty
             let status: HTTPResponse.Status = allTimedOut ? .gatewayTimeout : (busy ? .serviceUnavailable : .badGateway)
             let summary = attempts.isEmpty ? "no offer could be tried" : attempts.joined(separator: ", ")
             error = GatewayError(

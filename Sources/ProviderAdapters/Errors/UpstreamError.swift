@@ -19,6 +19,9 @@ public struct UpstreamError: Error, Sendable, Hashable, CustomStringConvertible 
         case timeout
         case connectionFailure
         case malformedResponse
+        /// The gateway itself could not open a connection (out of file descriptors or
+        /// memory): retryable, but says nothing about the provider's health.
+        case localResources
     }
 
     public var kind: Kind
@@ -42,7 +45,7 @@ public struct UpstreamError: Error, Sendable, Hashable, CustomStringConvertible 
     /// provider says nothing against another, and nothing of it has reached the client.
     public var isRetryable: Bool {
         switch kind {
-        case .connectionFailure, .timeout, .overloaded, .rateLimited, .serverError, .malformedResponse: true
+        case .connectionFailure, .timeout, .overloaded, .rateLimited, .serverError, .malformedResponse, .localResources: true
         case .authentication, .permission, .notFound, .badRequest, .contextLengthExceeded: false
         }
     }
