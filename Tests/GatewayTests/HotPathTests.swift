@@ -79,7 +79,10 @@ import Testing
 
     @Test func theStreamFilterFindsBytesAnywhereAndOnlyWhereTheyAre() throws {
         let needle = Array(#""choices":[]"#.utf8)
-        let contains = { (text: String) in UsageChunkFilter.frame(Data(text.utf8), contains: needle) }
+        let contains = { (text: String) in contained(Data(text.utf8)) }
+        func contained(_ frame: Data) -> Bool {
+            frame.withUnsafeBytes { UsageChunkFilter.firstOffset(of: needle, in: $0, from: 0) != nil }
+        }
         #expect(contains(#""choices":[]"#))
         #expect(contains(#"data: {"id":"x","choices":[],"usage":{}}"#))
         #expect(contains(#"data: {"a":""choices"","choices":[]}"#))  // a partial match first
@@ -88,11 +91,20 @@ import Testing
         #expect(!contains(""))
         // A slice whose indices do not start at zero.
         let framed = Data(#"xx"choices":[]"#.utf8).dropFirst(2)
-        #expect(UsageChunkFilter.frame(framed, contains: needle))
+        #expect(contained(framed))
 
         let filter = UsageChunkFilter(request: try JSONParser.parse(Array(#"{"stream":true}"#.utf8)))
         #expect(!filter.passes(Data(#"data: {"choices":[],"usage":{"prompt_tokens":1}}"#.utf8)))
         #expect(filter.passes(Data(#"data: {"choices":[{"index":0,"delta":{"content":"\"choices\":[]"}}]}"#.utf8)))
+        // Whatever whitespace the provider's JSON writer puts around the colon and inside the brackets.
+        for spaced in [#"data: {"choices": []}"#, #"data: {"choices" : [ ]}"#, "data: {\n  \"choices\":\t[\r\n  ]\n}"] {
+            #expect(UsageChunkFilter.mentionsEmptyChoices(Data(spaced.utf8)))
+            #expect(!filter.passes(Data(spaced.utf8)))
+        }
+        #expect(!UsageChunkFilter.mentionsEmptyChoices(Data(#"data: {"choices" : [ {"index":0} ]}"#.utf8)))
+        #expect(!UsageChunkFilter.mentionsEmptyChoices(Data(#"data: {"choices" "#.utf8)))  // cut after the name
+        // An empty "choices" deeper down is not the chunk's own: parsed, and passed.
+        #expect(filter.passes(Data(#"data: {"x":{"choices":[]},"choices":[{"index":0}]}"#.utf8)))
         let asked = UsageChunkFilter(request: try JSONParser.parse(Array(#"{"stream_options":{"include_usage":true}}"#.utf8)))
         #expect(asked.passes(Data(#"data: {"choices":[],"usage":{"prompt_tokens":1}}"#.utf8)))
     }
