@@ -37,7 +37,8 @@ public protocol CatalogueStore: Sendable {
     func decisions(_ filter: DecisionFilter) throws -> [DecisionRecord]
     /// The provider of each stream's latest decision, so hysteresis survives a restart.
     func latestProviders() throws -> [String: String]
-    /// What a tenant's decisions since `date` cost (`spend_nusd`: actual cost, else expected).
+    /// What a tenant's decisions since `date` that chose an offer cost (`spend_nusd`: actual
+    /// cost, else expected); a decision that chose none paid no provider.
     func spend(tenant: String, since date: Date) throws -> Money
 }
 

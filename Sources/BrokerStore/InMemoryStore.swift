@@ -185,7 +185,7 @@ public final class InMemoryStore: CatalogueStore {
 
     public func spend(tenant: String, since date: Date) throws -> Money {
         state.withLock { state in
-            state.decisions.filter { $0.tenant == tenant && $0.at >= date }.reduce(Money.zero) { total, record in
+            state.decisions.filter { $0.tenant == tenant && $0.at >= date && $0.chosen != nil }.reduce(Money.zero) { total, record in
                 total + Money(nanoUSD: (record.actualCost ?? record.expectedCost ?? .zero).roundedNanoUSD)
             }
         }

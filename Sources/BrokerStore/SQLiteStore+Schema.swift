@@ -196,6 +196,12 @@ extension SQLiteStore {
         migrator.registerMigration("v5-drop-redundant-stream-index") { db in
             try db.execute(sql: "DROP INDEX IF EXISTS decisions_by_stream")
         }
+        // A tenant's spend since the start of its budget period is summed from the rollup's
+        // hours (`spend(tenant:since:)`); covering, so the sum reads the index alone. Rollup
+        // rows are written once per stream, hour and provider per commit, not per decision.
+        migrator.registerMigration("v6-rollup-by-tenant") { db in
+            try db.execute(sql: "CREATE INDEX decision_rollup_by_tenant ON decision_rollup (tenant, hour, spend_nusd)")
+        }
         return migrator
     }
 

@@ -315,11 +315,22 @@ public final class SQLiteStore: CatalogueStore {
         }
     }
 
+    /// Whole hours come from the hourly rollup (an index range on `decision_rollup_by_tenant`),
+    /// only the part of the hour `date` falls in from the decisions themselves: a budget's first
+    /// check of the month reads a few thousand rows, not every decision the tenant made (a scan
+    /// of a busy tenant's month took seconds, on the key-lookup executor every request shares).
     public func spend(tenant: String, since date: Date) throws -> Money {
-        try read("sum spend of tenant \(tenant)") { db in
+        let since = StoredForms.milliseconds(date)
+        let firstHour = -Self.hour(-since)  // ceiling
+        return try read("sum spend of tenant \(tenant)") { db in
             let total = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(spend_nusd), 0) FROM decisions WHERE tenant = ? AND at_ms >= ?",
-                arguments: [tenant, StoredForms.milliseconds(date)])
+                db,
+                sql: """
+                    SELECT (SELECT COALESCE(SUM(spend_nusd), 0) FROM decision_rollup WHERE tenant = ? AND hour >= ?)
+                         + (SELECT COALESCE(SUM(spend_nusd), 0) FROM decisions
+                            WHERE tenant = ? AND at_ms >= ? AND at_ms < ? AND provider IS NOT NULL)
+                    """,
+                arguments: [tenant, firstHour, tenant, since, firstHour * Self.hourMilliseconds])
             return Money(nanoUSD: total ?? 0)
         }
     }

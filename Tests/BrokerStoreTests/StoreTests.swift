@@ -172,10 +172,40 @@ import Testing
         #expect(try store.decisions(DecisionFilter(limit: 1)).count == 1)
         #expect(try store.latestProviders() == ["a/auto": "p2", "b/auto": "p1"])
         #expect(throws: StoreError.self) { try store.recordDecisions([records[0]]) }
-        // Spend is the actual cost where known, else the expected cost: a: d1 + d2 + d4, b: d3.
-        #expect(try store.spend(tenant: "a", since: Self.start) == Money(usd: "0.003"))
+        // Spend is the actual cost where known, else the expected cost, of decisions that chose
+        // an offer: a: d1 + d2 (d4 chose none), b: d3.
+        #expect(try store.spend(tenant: "a", since: Self.start) == Money(usd: "0.002"))
         #expect(try store.spend(tenant: "b", since: Self.start) == Money(usd: "0.002"))
-        #expect(try store.spend(tenant: "a", since: Self.start + 30) == Money(usd: "0.002"))
+        #expect(try store.spend(tenant: "a", since: Self.start + 30) == Money(usd: "0.001"))
+    }
+
+    /// SQLite sums whole hours from the rollup and the partial first hour from the decisions:
+    /// both parts, their edges, and what they leave out.
+    @Test(arguments: Kind.allCases)
+    func spendCountsEveryServedDecisionSinceADateAcrossHourEdges(kind: Kind) throws {
+        let store = try Self.makeStore(kind)
+        let hour = Date(timeIntervalSince1970: 1_780_002_000)  // on an hour
+        func record(_ id: String, _ seconds: TimeInterval, tenant: String = "a", usd: String, served: Bool = true) -> DecisionRecord {
+            DecisionRecord(
+                id: id, at: hour + seconds, tenant: tenant, policy: "auto", target: "auto",
+                chosen: served ? OfferID(provider: "p1", model: "m") : nil, expectedCost: Money(usd: usd),
+                priceEffectiveAt: Self.start, promptTokensEstimate: 100, outputTokensEstimate: 50,
+                candidates: [], exclusions: [:], attempts: [], actualCost: nil, latencyMilliseconds: 1)
+        }
+        try store.recordDecisions([
+            record("before", 1_799, usd: "1"), record("at-since", 1_800, usd: "2"), record("hour-end", 3_599.999, usd: "4"),
+            record("next-hour", 3_600, usd: "8"), record("later", 5 * 3_600 + 10, usd: "16"),
+            record("unserved", 2_000, usd: "32", served: false), record("other-tenant", 4_000, tenant: "b", usd: "64"),
+        ])
+        // Recorded in a second commit, so the rollup's upsert adds to an existing hour.
+        try store.recordDecisions([record("same-hour", 5 * 3_600 + 20, usd: "128")])
+        #expect(try store.spend(tenant: "a", since: hour + 1_800) == Money(usd: "158"))
+        #expect(try store.spend(tenant: "a", since: hour + 3_600) == Money(usd: "152"))
+        #expect(try store.spend(tenant: "a", since: hour) == Money(usd: "159"))
+        #expect(try store.spend(tenant: "a", since: hour + 3_599.999) == Money(usd: "156"))
+        #expect(try store.spend(tenant: "b", since: hour) == Money(usd: "64"))
+        #expect(try store.spend(tenant: "a", since: hour + 6 * 3_600) == .zero)
+        #expect(try store.spend(tenant: "nobody", since: hour) == .zero)
     }
 
     @Test(arguments: Kind.allCases)
