@@ -46,6 +46,15 @@ import Testing
         #expect(try body(request)["system"] == [["type": "text", "text": "A"], ["type": "text", "text": "B"]])
     }
 
+    @Test func aRunOfUserMessagesBecomesOneTurnInOrder() throws {
+        let request = #"{"messages":[{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":"b"}]},{"role":"user","content":"c"},{"role":"assistant","content":"d"},{"role":"user","content":"e"}]}"#
+        let messages = try #require(try body(request)["messages"]?.arrayValue)
+        #expect(messages == [
+            ["role": "user", "content": [["type": "text", "text": "a"], ["type": "text", "text": "b"], ["type": "text", "text": "c"]]],
+            ["role": "assistant", "content": [["type": "text", "text": "d"]]], ["role": "user", "content": "e"],
+        ])
+    }
+
     @Test func userTextAfterToolResultJoinsItsTurn() throws {
         let request = #"{"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"t1","type":"function","function":{"name":"f","arguments":""}}]},{"role":"tool","tool_call_id":"t1","content":"ok"},{"role":"user","content":"and now?"}]}"#
         let messages = try #require(try body(request)["messages"]?.arrayValue)

@@ -27,6 +27,14 @@ import Testing
         #expect(throws: UpstreamError.self) { try encode(#"{"messages":[{"role":"user","content":"x"}]}"#, model: model) }
     }
 
+    @Test func aRunOfUserMessagesBecomesOneTurnInOrder() throws {
+        let request = try encode(#"{"messages":[{"role":"user","content":"a"},{"role":"user","content":"b"},{"role":"user","content":"c"},{"role":"assistant","content":"d"}]}"#)
+        let contents = try JSONParser.parse(request.body)["contents"]
+        #expect(contents == [
+            ["role": "user", "parts": [["text": "a"], ["text": "b"], ["text": "c"]]], ["role": "model", "parts": [["text": "d"]]],
+        ])
+    }
+
     @Test func generationOptions() throws {
         let body = #"{"messages":[{"role":"user","content":"x"}],"n":2,"seed":7,"presence_penalty":0.5,"tool_choice":{"type":"function","function":{"name":"f"}},"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object"}}}}"#
         let json = try JSONParser.parse(try encode(body).body)

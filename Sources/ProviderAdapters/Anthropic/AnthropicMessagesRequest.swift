@@ -80,15 +80,19 @@ struct AnthropicMessagesRequest: Sendable {
 
     /// Adds a turn, merging it into the previous one when both have the same role: parallel
     /// tool results must share one user turn, and a user message after tool results joins it.
+    /// In place: rebuilding the merged turn's blocks each time was quadratic in a run of
+    /// same-role messages.
     private mutating func append(_ message: Message) {
-        guard let last = messages.last, last.role == message.role else {
+        guard messages.last?.role == message.role else {
             messages.append(message)
             return
         }
-        var merged = last
-        merged.blocks = last.contentBlocks + message.contentBlocks
-        merged.plainText = nil
-        messages[messages.count - 1] = merged
+        let last = messages.count - 1
+        if messages[last].plainText != nil {
+            messages[last].blocks = messages[last].contentBlocks
+            messages[last].plainText = nil
+        }
+        messages[last].blocks.append(contentsOf: message.contentBlocks)
     }
 
     private static func blocks(_ parts: [OpenAIContentPart]) throws(JSONShapeError) -> [JSON] {

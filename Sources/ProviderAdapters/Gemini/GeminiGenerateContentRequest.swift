@@ -53,10 +53,12 @@ struct GeminiGenerateContentRequest: Sendable {
         guard !contents.isEmpty else { throw JSONShapeError(description: "no user or assistant messages to send") }
     }
 
-    /// Same-role turns are merged: the results of parallel calls must share one turn.
+    /// Same-role turns are merged: the results of parallel calls must share one turn. In
+    /// place: a copy of the last turn held while appending would copy its parts each time,
+    /// quadratic in a run of same-role messages.
     private mutating func append(_ content: Content) {
-        if let last = contents.last, last.role == content.role {
-            contents[contents.count - 1].parts += content.parts
+        if contents.last?.role == content.role {
+            contents[contents.count - 1].parts.append(contentsOf: content.parts)
         } else {
             contents.append(content)
         }
