@@ -207,6 +207,31 @@ def test_an_oversized_body_is_a_413(daemon):
     assert json.loads(raised.value.read())["error"]["code"] == "request_too_large"
 
 
+def raw_exchange(daemon, data, timeout=5):
+    """Sends raw bytes on a new connection; returns what comes back until the daemon closes or goes quiet."""
+    import socket
+    host, port = daemon.address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(data)
+        received = b""
+        try:
+            while chunk := connection.recv(65536):
+                received += chunk
+                if b"\r\n\r\n" in received and b'"error"' in received:
+                    break
+        except TimeoutError:
+            pass
+        return received.decode(errors="replace")
+
+
+def test_a_malformed_chunked_body_is_a_400_not_a_413(daemon):
+    answer = raw_exchange(daemon, (
+        f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"
+        "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n").encode())
+    assert answer.startswith("HTTP/1.1 400"), answer
+    assert "could not be read" in answer
+
+
 def test_stream_events_are_forwarded_as_they_arrive_not_buffered(client, mock):
     import time
     mock.set("alpha-m-open", {"tokens_per_second": 10, "response_tokens": 8})

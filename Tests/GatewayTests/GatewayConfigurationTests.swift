@@ -17,6 +17,7 @@ import Testing
                 failover_candidates: 3
                 upstream_connections_per_host: 128
                 listen_backlog: 512
+                idle_timeout_seconds: 15
                 access_log: true
                 circuit_breaker: {failures: 2, cool_down_seconds: 5}
                 keys:
@@ -34,6 +35,7 @@ import Testing
         #expect(configuration.failoverCandidates == 3)
         #expect(configuration.upstreamConnectionsPerHost == 128)
         #expect(configuration.listenBacklog == 512)
+        #expect(configuration.idleTimeoutSeconds == 15)
         #expect(GatewayConfiguration().upstreamConnectionsPerHost == 0)
         #expect(configuration.accessLog)
         #expect(!GatewayConfiguration().accessLog)

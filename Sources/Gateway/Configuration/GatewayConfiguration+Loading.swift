@@ -108,6 +108,7 @@ extension GatewayConfiguration {
             configuration.upstreamConnectionsPerHost = try reader.integer(value, field: "upstream_connections_per_host", range: 0...1_000_000)
         }
         if let value = map["listen_backlog"] { configuration.listenBacklog = try reader.integer(value, field: "listen_backlog", range: 1...65_535) }
+        if let value = map["idle_timeout_seconds"] { configuration.idleTimeoutSeconds = try reader.seconds(value, field: "idle_timeout_seconds") }
         if let value = map["drain_timeout_seconds"] { configuration.drainTimeoutSeconds = try reader.seconds(value, field: "drain_timeout_seconds") }
         if let value = map["catalogue_refresh_seconds"] { configuration.catalogueRefreshSeconds = try reader.seconds(value, field: "catalogue_refresh_seconds") }
         if let value = map["access_log"] {
@@ -122,7 +123,7 @@ extension GatewayConfiguration {
 
     static let knownKeys: Set<String> = [
         "listen", "control_socket", "control_group", "control_allowed_uids", "control_allowed_gids", "db", "providers", "demo_upstream", "log_level", "max_body_bytes",
-        "request_timeout_seconds", "connect_timeout_seconds", "upstream_connections_per_host", "listen_backlog", "drain_timeout_seconds",
+        "request_timeout_seconds", "connect_timeout_seconds", "upstream_connections_per_host", "listen_backlog", "idle_timeout_seconds", "drain_timeout_seconds",
         "catalogue_refresh_seconds",
         "failover_candidates", "circuit_breaker", "keys", "access_log",
     ]

@@ -40,6 +40,10 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// Connections the kernel queues before the daemon accepts them (the kernel caps it at
     /// `net.core.somaxconn`); a burst beyond it waits a whole SYN retry (1 s, then 3 s).
     public var listenBacklog = 4096
+    /// A client connection that sends nothing for this long — between requests, or in the
+    /// middle of its headers or body — is closed. A request whose answer is under way is never
+    /// cut by it (that is `requestTimeoutSeconds`).
+    public var idleTimeoutSeconds: Double = 60
     /// How long SIGTERM waits for requests in flight before it stops them.
     public var drainTimeoutSeconds: Double = 30
     /// How often the routing table is rebuilt from the store, so future-dated prices take effect.

@@ -72,8 +72,10 @@ struct ChatCompletionsEndpoint: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw GatewayError.tooLarge(limit: limit)
+        } catch {
+            throw GatewayError.invalidRequest("the request body could not be read: \(error)")
         }
         // Parsed once: the profile reads it, the adapter forwards it.
         let body: JSON

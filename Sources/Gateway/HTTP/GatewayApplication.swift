@@ -79,7 +79,10 @@ public func buildGatewayApplication(
     let listen = gateway.configuration.listen
     return Application(
         router: buildGatewayRouter(gateway: gateway, registry: registry),
-        server: HTTPServerBuilder { responder in EventLoopBoundHTTP1(inner: HTTP1Channel(responder: responder)) },
+        server: HTTPServerBuilder { responder in
+            let idle = TimeAmount.nanoseconds(Int64(gateway.configuration.idleTimeoutSeconds * 1_000_000_000))
+            return EventLoopBoundHTTP1(inner: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)))
+        },
         configuration: .init(
             address: .hostname(listen.host, port: listen.port), serverName: "tokenbrokerd", backlog: gateway.configuration.listenBacklog),
         onServerRunning: onServerRunning,
