@@ -89,14 +89,23 @@ public struct JSONParser {
             index += 1
             return JSONObject(members: members)
         }
+        // Duplicates are looked for among the members so far while there are few (cheaper than
+        // hashing every key), then in a set (a linear search would be quadratic in a big object).
         var seen: Set<String> = []
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw failure("expected a member name") }
             let keyOffset = index
             let key = try string()
-            if rejectDuplicateKeys, !seen.insert(key).inserted {
-                throw Failure(offset: keyOffset, reason: "duplicate key \"\(key)\"")
+            if rejectDuplicateKeys {
+                let duplicate: Bool
+                if members.count < 16 {
+                    duplicate = members.contains { $0.key == key }
+                } else {
+                    if seen.isEmpty { seen = Set(members.map(\.key)) }
+                    duplicate = !seen.insert(key).inserted
+                }
+                if duplicate { throw Failure(offset: keyOffset, reason: "duplicate key \"\(key)\"") }
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw failure("expected ':'") }

@@ -224,6 +224,19 @@ def raw_exchange(daemon, data, timeout=5):
         return received.decode(errors="replace")
 
 
+def test_a_key_given_twice_is_a_400_so_no_provider_reads_a_value_the_daemon_did_not_check(daemon):
+    import urllib.error
+    import urllib.request
+    body = b'{"model":"auto","messages":[{"role":"user","content":"hi"}],"max_tokens":1,"max_tokens":100000000}'
+    request = urllib.request.Request(
+        daemon.url + "/chat/completions", data=body, method="POST",
+        headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request, timeout=10)
+    assert raised.value.code == 400
+    assert 'duplicate key \\"max_tokens\\"' in raised.value.read().decode()
+
+
 def test_a_malformed_chunked_body_is_a_400_not_a_413(daemon):
     answer = raw_exchange(daemon, (
         f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"

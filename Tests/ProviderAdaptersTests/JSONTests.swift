@@ -17,6 +17,23 @@ import Testing
         #expect(value == ["é😀/"])
     }
 
+    /// Small objects are searched member by member, big ones through a set: both find the
+    /// duplicate, wherever it is, and only when asked to.
+    @Test(arguments: [3, 15, 16, 17, 40])
+    func duplicateKeysAreFoundInObjectsOfAnySize(members: Int) throws {
+        let keys = (0..<members).map { "\"k\($0)\":\($0)" }
+        let unique = "{" + keys.joined(separator: ",") + "}"
+        #expect(try JSONParser.parse(Array(unique.utf8), rejectDuplicateKeys: true).objectValue?.keys.count == members)
+        for repeated in [0, members - 1] {
+            let text = "{" + (keys + ["\"k\(repeated)\":\"again\""]).joined(separator: ",") + "}"
+            #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8), rejectDuplicateKeys: true) }
+            #expect(try JSONParser.parse(Array(text.utf8))["k\(repeated)"] == .int(repeated))  // allowed by default; the first wins
+        }
+        #expect(throws: JSONParser.Failure.self) {
+            try JSONParser.parse(Array(#"{"a":{"x":1,"x":2}}"#.utf8), rejectDuplicateKeys: true)
+        }
+    }
+
     @Test func objectEqualityIgnoresOrder() throws {
         #expect(try JSONParser.parse(Array(#"{"a":1,"b":2}"#.utf8)) == JSONParser.parse(Array(#"{"b":2,"a":1}"#.utf8)))
         #expect(try JSONParser.parse(Array(#"{"a":1}"#.utf8)) != JSONParser.parse(Array(#"{"a":1,"b":2}"#.utf8)))

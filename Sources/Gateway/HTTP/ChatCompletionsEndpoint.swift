@@ -77,12 +77,14 @@ struct ChatCompletionsEndpoint: Sendable {
         } catch {
             throw GatewayError.invalidRequest("the request body could not be read: \(error)")
         }
-        // Parsed once: the profile reads it, the adapter forwards it.
+        // Parsed once: the profile reads it, the adapter forwards it. A key given twice is
+        // refused: the daemon would check the first value while an OpenAI-compatible provider,
+        // sent the body as it came, may use the last (`max_tokens` past the cost cap).
         let body: JSON
         do {
-            body = try JSONParser.parse(buffer.readableBytesView)
+            body = try JSONParser.parse(buffer.readableBytesView, rejectDuplicateKeys: true)
         } catch {
-            throw GatewayError.invalidRequest("body is not valid JSON")
+            throw GatewayError.invalidRequest("body is not valid JSON: \(error)")
         }
         var profile: RequestProfile
         do {
