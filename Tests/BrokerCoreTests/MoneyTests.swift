@@ -12,6 +12,17 @@ import Testing
         #expect(Money(usd: "2e") == nil)
     }
 
+    /// Separators group an integer part by three, or the text is no number: read as
+    /// thousands, a decimal comma would be wrong by orders of magnitude.
+    @Test func thousandsSeparatorsOnlyWhereTheyGroupByThree() {
+        #expect(Money(usd: "1,000") == Money(usd: "1000"))
+        #expect(Money(usd: "12_500_000.5") == Money(usd: "12500000.5"))
+        #expect(Money(usd: "-999,999") == Money(usd: "-999999"))
+        for text in ["0,05", "0,000001", "1_0", "1,00", "1,0000", "1000,000,0", ",100", "1,", "0,500", "01,000", "1234,567", "1.000,5"] {
+            #expect(Money(usd: text) == nil, "\(text)")
+        }
+    }
+
     @Test func roundsBeyondTheScaleHalfEven() {
         #expect(ExactDecimal.parse("0.25", scale: 1) == 2)
         #expect(ExactDecimal.parse("0.35", scale: 1) == 4)

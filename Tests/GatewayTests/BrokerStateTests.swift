@@ -126,7 +126,12 @@ import Testing
         headers[.tokenbrokerMaxCost] = "0.05"
         let overrides = try ChatCompletionsEndpoint.overrides(headers)
         #expect(overrides == RequestOverrides(minQuality: 1400, dataClass: .confidential, maxCost: Money(usd: "0.05")))
-        for (name, value) in [(HTTPField.Name.tokenbrokerMinQuality, "high"), (.tokenbrokerDataClass, "secret"), (.tokenbrokerMaxCost, "-1")] {
+        // A cap with a separator is refused, never read larger than meant: "0,05" was $5.
+        let badValues: [(HTTPField.Name, String)] = [
+            (.tokenbrokerMinQuality, "high"), (.tokenbrokerDataClass, "secret"), (.tokenbrokerMaxCost, "-1"),
+            (.tokenbrokerMaxCost, "0,05"), (.tokenbrokerMaxCost, "1,500"), (.tokenbrokerMaxCost, "1_0"), (.tokenbrokerMaxCost, "5e-3"),
+        ]
+        for (name, value) in badValues {
             var bad = HTTPFields()
             bad[name] = value
             #expect {

@@ -23,23 +23,32 @@ public enum ExactDecimal {
         var fractionDigits = 0
         var sawPoint = false
         var sawDigit = false
+        // Thousands separators are taken in integer parts only, and only where they group by
+        // three (`1,000`, `12_500_000`): `0,05` or `0,000001` is a decimal comma, whose value
+        // read as thousands would be wrong by orders of magnitude.
+        var sawSeparator = false
+        var groupDigits = 0
+        var groupsAreValid: Bool { !sawSeparator || groupDigits == 3 }
         while index < bytes.count {
             let byte = bytes[index]
             if byte >= 0x30 && byte <= 0x39 {
                 digits.append(byte - 0x30)
-                if sawPoint { fractionDigits += 1 }
+                if sawPoint { fractionDigits += 1 } else { groupDigits += 1 }
                 sawDigit = true
             } else if byte == UInt8(ascii: "."), !sawPoint {
+                guard groupsAreValid else { return nil }
                 sawPoint = true
             } else if byte == UInt8(ascii: "_") || byte == UInt8(ascii: ",") {
-                // Thousands separators are accepted in integer parts only.
-                guard !sawPoint, sawDigit else { return nil }
+                let firstGroupIsValid = (1...3).contains(groupDigits) && digits.first != 0
+                guard !sawPoint, sawSeparator ? groupDigits == 3 : firstGroupIsValid else { return nil }
+                sawSeparator = true
+                groupDigits = 0
             } else {
                 break
             }
             index += 1
         }
-        guard sawDigit else { return nil }
+        guard sawDigit, sawPoint || groupsAreValid else { return nil }
         var exponent = 0
         if index < bytes.count {
             guard bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") else { return nil }

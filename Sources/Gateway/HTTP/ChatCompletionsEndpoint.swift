@@ -175,7 +175,11 @@ struct ChatCompletionsEndpoint: Sendable {
             overrides.dataClass = value
         }
         if let text = headers[.tokenbrokerMaxCost] {
-            guard let value = Money(usd: text.trimmingCharacters(in: .whitespaces)), value > .zero else {
+            // Plain digits and a point only: a separator (`1,500`) could be a decimal comma, and
+            // a cap read larger than meant would loosen the policy instead of tightening it.
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard trimmed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }), let value = Money(usd: trimmed), value > .zero
+            else {
                 throw GatewayError.invalidRequest("expected a positive decimal amount of USD, got \"\(text)\"", param: "x-tokenbroker-max-cost-usd")
             }
             overrides.maxCost = value
