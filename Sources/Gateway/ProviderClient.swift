@@ -118,7 +118,8 @@ public struct ProviderClient: Sendable {
             case .localResources: .localResources
             default: .connectionFailure
             }
-        return UpstreamError(kind: kind, message: transport.description)
+        // "timeout: timeout: …" says nothing twice; a kind that changed is worth keeping.
+        return UpstreamError(kind: kind, message: transport.kind.rawValue == kind.rawValue ? transport.message : transport.description)
     }
 }
 

@@ -153,6 +153,23 @@ import Testing
         }
     }
 
+    @Test func errorsQuoteAClientsValueOnlyInPart() {
+        #expect(GatewayError.excerpt("gpt-5") == "gpt-5")
+        let huge = String(repeating: "m", count: 1 << 20)
+        #expect(GatewayError.excerpt(huge) == String(repeating: "m", count: 100) + "… (1048576 bytes)")
+    }
+
+    @Test func anAttemptsOutcomeIsItsStatusUnlessTheAnswerWasUnreadable() {
+        #expect(ChatCompletionsEndpoint.outcome(UpstreamError(kind: .overloaded, status: 503, message: "")) == "503")
+        #expect(ChatCompletionsEndpoint.outcome(UpstreamError(kind: .timeout, message: "")) == "timeout")
+        // A 200 whose body was garbage is no success in the log.
+        #expect(ChatCompletionsEndpoint.outcome(UpstreamError(kind: .malformedResponse, status: 200, message: "")) == "malformedResponse")
+        let timeout = ProviderClient.upstreamError(TransportError(kind: .timeout, message: "Operation timed out"), midBody: true)
+        #expect(timeout.description == "timeout: Operation timed out")
+        let cut = ProviderClient.upstreamError(TransportError(kind: .connectionLost, message: "reset"), midBody: true)
+        #expect(cut.description == "malformedResponse: connectionLost: reset")
+    }
+
     @Test func aSocketThisProcessCouldNotOpenIsLocalNotTheProvidersFailure() {
         let local = ProviderClient.upstreamError(
             TransportError(kind: .localResources, message: "cannot open a socket: Too many open files", curlCode: 7), midBody: false)

@@ -20,7 +20,10 @@ extension ChatCompletionsEndpoint {
             let offer = candidate.offer
             let now = Date()
             guard ContinuousClock.now < prepared.deadline else {
-                failures.append(UpstreamError(kind: .timeout, message: "request deadline passed before \(offer) was tried"))
+                // The last real failure says more than the offer that was never tried.
+                if failures.isEmpty {
+                    failures.append(UpstreamError(kind: .timeout, message: "request deadline passed before \(offer) was tried"))
+                }
                 break
             }
             if gateway.state.admit(offer, at: now) == .rejected {
@@ -61,7 +64,7 @@ extension ChatCompletionsEndpoint {
                 // breaker penalty, no more offers.
                 if Task.isCancelled { return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"]) }
                 failed(offer, error, attemptStart)
-                attempts.append("\(offer):\(error.status.map(String.init) ?? error.kind.rawValue)")
+                attempts.append("\(offer):\(Self.outcome(error))")
                 failures.append(error)
                 if !Self.failsOver(error) { break }
             } catch {
@@ -70,6 +73,13 @@ extension ChatCompletionsEndpoint {
             }
         }
         return allFailed(prepared, failures: failures, attempts: attempts)
+    }
+
+    /// An attempt's outcome in the decision log: the status the provider answered, or what
+    /// went wrong when there was none — or when the status was a success whose body was not.
+    static func outcome(_ error: UpstreamError) -> String {
+        guard let status = error.status, error.kind != .malformedResponse else { return error.kind.rawValue }
+        return String(status)
     }
 
     /// Whether another offer may succeed where this one failed. A request the provider

@@ -102,7 +102,7 @@ struct ChatCompletionsEndpoint: Sendable {
             query = try snapshot.table.query(for: profile, overrides: overrides)
         } catch {
             throw GatewayError.notFound(
-                "The model `\(error.model)` does not exist: name a policy (\(snapshot.catalogue.policies.keys.sorted().joined(separator: ", "))), "
+                "The model `\(GatewayError.excerpt(error.model))` does not exist: name a policy (\(snapshot.catalogue.policies.keys.sorted().joined(separator: ", "))), "
                     + "a model id or provider/model; GET /v1/models lists them")
         }
         let now = Date()
@@ -163,14 +163,14 @@ struct ChatCompletionsEndpoint: Sendable {
         var overrides = RequestOverrides()
         if let text = headers[.tokenbrokerMinQuality] {
             guard let value = Int(text.trimmingCharacters(in: .whitespaces)), (0...100_000).contains(value) else {
-                throw GatewayError.invalidRequest("expected a whole number from 0 to 100000, got \"\(text)\"", param: "x-tokenbroker-min-quality")
+                throw GatewayError.invalidRequest("expected a whole number from 0 to 100000, got \"\(GatewayError.excerpt(text))\"", param: "x-tokenbroker-min-quality")
             }
             overrides.minQuality = value
         }
         if let text = headers[.tokenbrokerDataClass] {
             guard let value = DataClass(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
                 let names = DataClass.allCases.map(\.rawValue).joined(separator: ", ")
-                throw GatewayError.invalidRequest("expected one of \(names), got \"\(text)\"", param: "x-tokenbroker-data-class")
+                throw GatewayError.invalidRequest("expected one of \(names), got \"\(GatewayError.excerpt(text))\"", param: "x-tokenbroker-data-class")
             }
             overrides.dataClass = value
         }
@@ -180,7 +180,7 @@ struct ChatCompletionsEndpoint: Sendable {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             guard trimmed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }), let value = Money(usd: trimmed), value > .zero
             else {
-                throw GatewayError.invalidRequest("expected a positive decimal amount of USD, got \"\(text)\"", param: "x-tokenbroker-max-cost-usd")
+                throw GatewayError.invalidRequest("expected a positive decimal amount of USD, got \"\(GatewayError.excerpt(text))\"", param: "x-tokenbroker-max-cost-usd")
             }
             overrides.maxCost = value
         }

@@ -42,7 +42,7 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
         // Model ids may contain slashes (provider/model offers are not listed, only policies and models).
         let id = context.parameters.get("model") ?? ""
         guard let entry = ModelList.json(gateway.state.snapshot)["data"]?.arrayValue?.first(where: { $0["id"]?.stringValue == id }) else {
-            return GatewayError.notFound("The model `\(id)` does not exist; GET /v1/models lists them").response()
+            return GatewayError.notFound("The model `\(GatewayError.excerpt(id))` does not exist; GET /v1/models lists them").response()
         }
         return jsonResponse(.ok, entry)
     }

@@ -28,6 +28,12 @@ struct GatewayError: Error, Sendable {
         GatewayError(status: .unauthorized, type: "invalid_request_error", code: "invalid_api_key", param: nil, message: message)
     }
 
+    /// A client's value as an error message quotes it: its first 100 characters, so a
+    /// megabyte `model` does not come back as a megabyte error.
+    static func excerpt(_ text: String) -> String {
+        text.count <= 100 ? text : text.prefix(100) + "… (\(text.utf8.count) bytes)"
+    }
+
     static func notFound(_ message: String, param: String? = "model") -> GatewayError {
         GatewayError(status: .notFound, type: "invalid_request_error", code: "model_not_found", param: param, message: message)
     }
