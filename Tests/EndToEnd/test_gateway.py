@@ -237,6 +237,30 @@ def test_a_key_given_twice_is_a_400_so_no_provider_reads_a_value_the_daemon_did_
     assert 'duplicate key \\"max_tokens\\"' in raised.value.read().decode()
 
 
+def test_unknown_routes_and_wrong_methods_answer_in_openai_error_shape(daemon):
+    import urllib.error
+    import urllib.request
+
+    def call(method, path):
+        request = urllib.request.Request(daemon.url.removesuffix("/v1") + path, method=method,
+                                         headers={"Authorization": f"Bearer {KEY}"})
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(request, timeout=10)
+        return raised.value.code, raised.value.headers, json.loads(raised.value.read())["error"]
+
+    status, _, error = call("GET", "/v1/nothing")
+    assert status == 404 and error["code"] == "unknown_url" and "GET /v1/nothing" in error["message"]
+    status, headers, error = call("POST", "/v1/models")
+    assert status == 405 and headers["Allow"] == "GET" and error["code"] == "method_not_allowed"
+    status, headers, _ = call("GET", "/v1/chat/completions")
+    assert status == 405 and headers["Allow"] == "POST"
+    # Model ids may contain slashes: the rest of the path is the id.
+    status, _, error = call("GET", "/v1/models/some-org/no-such-model")
+    assert status == 404 and error["code"] == "model_not_found" and "some-org/no-such-model" in error["message"]
+    status, answer = control_get(daemon, "/v1/nothing")
+    assert status == 404 and answer["error"]["code"] == "not_found"
+
+
 def test_a_malformed_chunked_body_is_a_400_not_a_413(daemon):
     answer = raw_exchange(daemon, (
         f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"

@@ -22,6 +22,10 @@ struct ControlRoutes: Sendable {
         let router = Hummingbird.Router()
         // Control queries can scan a million decisions: they run on their own thread.
         router.add(middleware: BlockingMiddleware(executor: BlockingExecutor(label: "tokenbroker.control")))
+        // The control API's routes are many; a wrong method on one of them is a 404 like a wrong path.
+        router.add(middleware: UnknownRouteMiddleware(methods: { _ in [] }) { status, message in
+            ControlError(status: status, code: "not_found", message: "\(message) (see docs/cli.md)").response
+        })
         router.control(.get, "/v1/status") { _, _ in ControlJSON.response(try status()) }
         addProviderRoutes(router)
         addCatalogueRoutes(router)

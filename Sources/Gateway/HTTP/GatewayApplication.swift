@@ -21,6 +21,10 @@ import Foundation
 /// | `GET /metrics` | Prometheus text format |
 public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRegistry?) -> Hummingbird.Router<BasicRequestContext> {
     let router = Hummingbird.Router()
+    router.add(middleware: UnknownRouteMiddleware(methods: gatewayMethods) { status, message in
+        GatewayError(status: status, type: "invalid_request_error", code: status == .notFound ? "unknown_url" : "method_not_allowed", param: nil, message: message)
+            .response()
+    })
     let chat = ChatCompletionsEndpoint(gateway: gateway)
     router.post("/v1/chat/completions") { request, _ in
         await chat.respond(to: request)
@@ -33,14 +37,14 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
         }
         return jsonResponse(.ok, ModelList.json(gateway.state.snapshot))
     }
-    router.get("/v1/models/{model}") { request, context in
+    router.get("/v1/models/**") { request, context in
         do {
             _ = try await gateway.keys.authenticate(request.headers[.authorization], lookingUpOn: gateway.storeReads)
         } catch let error as GatewayError {
             return error.response()
         }
-        // Model ids may contain slashes (provider/model offers are not listed, only policies and models).
-        let id = context.parameters.get("model") ?? ""
+        // Model ids may contain slashes (`meta-llama/Llama-3.3-70B`): the rest of the path is the id.
+        let id = context.parameters.getCatchAll().joined(separator: "/")
         guard let entry = ModelList.json(gateway.state.snapshot)["data"]?.arrayValue?.first(where: { $0["id"]?.stringValue == id }) else {
             return GatewayError.notFound("The model `\(GatewayError.excerpt(id))` does not exist; GET /v1/models lists them").response()
         }
@@ -69,6 +73,16 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
     return router
+}
+
+/// The methods each of the gateway's paths takes (``UnknownRouteMiddleware``).
+@Sendable func gatewayMethods(_ path: String) -> [HTTPRequest.Method] {
+    switch path {
+    case "/v1/chat/completions": [.post]
+    case "/v1/models", "/healthz", "/readyz", "/metrics": [.get]
+    case _ where path.hasPrefix("/v1/models/"): [.get]
+    default: []
+    }
 }
 
 /// The gateway as a Hummingbird application listening on the configured address.
