@@ -42,6 +42,24 @@ import Testing
         #expect(TokenEstimator.tokens(in: String("xxabcdefgh".dropFirst(2))) == 2)
     }
 
+    @Test func everyOpenAIFieldInItsDocumentedFormIsAccepted() throws {
+        let body = #"""
+            {"model":"auto","temperature":0.7,"top_p":1,"presence_penalty":-2,"frequency_penalty":2,"n":1,"seed":-7,
+             "stop":["END"],"logprobs":true,"top_logprobs":5,"user":"u1","parallel_tool_calls":false,"store":false,
+             "stream":true,"stream_options":{"include_usage":true},
+             "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],
+             "tool_choice":{"type":"function","function":{"name":"f"}},
+             "response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object"}}},
+             "messages":[{"role":"developer","content":"be brief"},
+               {"role":"user","content":[{"type":"text","text":"look"},{"type":"image_url","image_url":{"url":"https://x/y.png"}},
+                                         {"type":"image_url","image_url":"https://x/z.png"}]},
+               {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+               {"role":"tool","tool_call_id":"c1","content":"42"}]}
+            """#
+        let profile = try profile(body)
+        #expect(profile.stream && profile.messageCount == 4)
+    }
+
     @Test(arguments: [
         ("{", nil as String?, "body is not valid JSON"),
         (#"{"model":"auto"}"#, "messages", "is required"),
@@ -66,6 +84,31 @@ import Testing
         (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":99999999999999999999}"#, "max_tokens", "must be an integer that fits in 64 bits"),
         (#"{"messages":[{"role":"user","content":"x"}],"tools":{}}"#, "tools", "must be an array"),
         (#"{"messages":[{"role":"user","content":"x"}],"response_format":"json"}"#, "response_format", "must be an object"),
+        // The fields an OpenAI-compatible provider would otherwise have been the first to check.
+        (#"{"messages":[{"role":"user","content":"x"}],"temperature":"hot"}"#, "temperature", "must be a number"),
+        (#"{"messages":[{"role":"user","content":"x"}],"temperature":2.5}"#, "temperature", "must be a number from 0 to 2"),
+        (#"{"messages":[{"role":"user","content":"x"}],"top_p":"x"}"#, "top_p", "must be a number"),
+        (#"{"messages":[{"role":"user","content":"x"}],"presence_penalty":-3}"#, "presence_penalty", "must be a number from -2 to 2"),
+        (#"{"messages":[{"role":"user","content":"x"}],"n":"2"}"#, "n", "must be an integer"),
+        (#"{"messages":[{"role":"user","content":"x"}],"n":0}"#, "n", "must be from 1 to 128"),
+        (#"{"messages":[{"role":"user","content":"x"}],"seed":"x"}"#, "seed", "must be an integer"),
+        (#"{"messages":[{"role":"user","content":"x"}],"stop":5}"#, "stop", "must be a string or an array of strings"),
+        (#"{"messages":[{"role":"user","content":"x"}],"stop":["a",1]}"#, "stop[1]", "must be a string"),
+        (#"{"messages":[{"role":"user","content":"x"}],"tool_choice":"maybe"}"#, "tool_choice", "must be none, auto, required or an object naming a function"),
+        (#"{"messages":[{"role":"user","content":"x"}],"tool_choice":5}"#, "tool_choice", "must be none, auto, required or an object naming a function"),
+        (#"{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function"}}"#, "tool_choice.function.name", "must be a string"),
+        (#"{"messages":[{"role":"user","content":"x"}],"tools":[{}]}"#, "tools[0].function.name", "is required (a string)"),
+        (#"{"messages":[{"role":"user","content":"x"}],"tools":[5]}"#, "tools[0]", "must be an object"),
+        (#"{"messages":[{"role":"user","content":"x"}],"parallel_tool_calls":"no"}"#, "parallel_tool_calls", "must be true or false"),
+        (#"{"messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":1}}"#, "stream_options.include_usage", "must be true or false"),
+        (#"{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema"}}"#, "response_format.json_schema", "is required (an object) for type json_schema"),
+        (#"{"messages":[{"role":"wizard","content":"x"}]}"#, "messages[0].role", "must be one of system, developer, user, assistant, tool, function, not wizard"),
+        (#"{"messages":[{"role":"tool","content":"x"}]}"#, "messages[0].tool_call_id", "is required (a string) for a tool message"),
+        (#"{"messages":[{"role":"user","content":[{"type":"hologram"}]}]}"#, "messages[0].content[0].type", "must be one of text, image_url, input_audio, file, refusal, not hologram"),
+        (#"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":5}]}]}"#, "messages[0].content[0].image_url.url", "is required (a string)"),
+        (#"{"messages":[{"role":"user","content":[{"type":"text"}]}]}"#, "messages[0].content[0].text", "is required"),
+        (#"{"messages":[{"role":"assistant","tool_calls":5}]}"#, "messages[0].tool_calls", "must be an array"),
+        (#"{"messages":[{"role":"assistant","tool_calls":[{"id":"c"}]}]}"#, "messages[0].tool_calls[0].function.name", "is required (a string)"),
     ])
     func rejectsBadBodiesNamingTheField(json: String, field: String?, message: String) {
         #expect(throws: RequestError(field: field, message: message)) { try profile(json) }

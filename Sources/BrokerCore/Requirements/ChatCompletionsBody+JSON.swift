@@ -33,6 +33,86 @@ extension ChatCompletionsBody {
         maxTokens = try Self.optionalInteger(body["max_tokens"], "max_tokens")
         maxCompletionTokens = try Self.optionalInteger(body["max_completion_tokens"], "max_completion_tokens")
         reasoningEffort = try Self.optionalString(body["reasoning_effort"], "reasoning_effort")
+        try Self.checkOpenAIFields(body)
+    }
+
+    /// The rest of OpenAI's request fields, checked here for every request: a body forwarded
+    /// as it came to an OpenAI-compatible provider was otherwise checked only by whichever
+    /// provider it was routed to, and a translating adapter refused it without naming the
+    /// field. Types and OpenAI's documented ranges; what a provider supports is its own.
+    static func checkOpenAIFields(_ body: JSONObject) throws(RequestError) {
+        try optionalNumber(body["temperature"], "temperature", in: 0...2)
+        try optionalNumber(body["top_p"], "top_p", in: 0...1)
+        try optionalNumber(body["presence_penalty"], "presence_penalty", in: -2...2)
+        try optionalNumber(body["frequency_penalty"], "frequency_penalty", in: -2...2)
+        if let n = try optionalInteger(body["n"], "n"), n < 1 || n > 128 {
+            throw RequestError(field: "n", message: "must be from 1 to 128")
+        }
+        _ = try optionalInteger(body["seed"], "seed")
+        if let top = try optionalInteger(body["top_logprobs"], "top_logprobs"), top < 0 || top > 20 {
+            throw RequestError(field: "top_logprobs", message: "must be from 0 to 20")
+        }
+        for field in ["parallel_tool_calls", "logprobs", "store"] { try optionalBool(body[field], field) }
+        _ = try optionalString(body["user"], "user")
+        switch body["stop"] {
+        case nil, .null?, .string?: break
+        case .array(let items)?:
+            for (index, item) in items.enumerated() where item.stringValue == nil {
+                throw RequestError(field: "stop[\(index)]", message: "must be a string")
+            }
+        default: throw RequestError(field: "stop", message: "must be a string or an array of strings")
+        }
+        switch body["tool_choice"] {
+        case nil, .null?, .string("none")?, .string("auto")?, .string("required")?: break
+        case .object(let choice)?:
+            guard let type = choice["type"]?.stringValue else { throw RequestError(field: "tool_choice.type", message: "must be a string") }
+            if type == "function" {
+                guard choice["function"]?["name"]?.stringValue != nil else {
+                    throw RequestError(field: "tool_choice.function.name", message: "must be a string")
+                }
+            }
+        default: throw RequestError(field: "tool_choice", message: "must be none, auto, required or an object naming a function")
+        }
+        if let tools = body["tools"]?.arrayValue {
+            for (index, tool) in tools.enumerated() {
+                guard case .object(let fields) = tool else { throw RequestError(field: "tools[\(index)]", message: "must be an object") }
+                let type = fields["type"]
+                guard type == nil || type?.stringValue != nil else { throw RequestError(field: "tools[\(index)].type", message: "must be a string") }
+                if type == nil || type?.stringValue == "function" {
+                    guard fields["function"]?["name"]?.stringValue != nil else {
+                        throw RequestError(field: "tools[\(index)].function.name", message: "is required (a string)")
+                    }
+                }
+            }
+        }
+        if let options = body["stream_options"], !options.isNull {
+            guard case .object(let fields) = options else { throw RequestError(field: "stream_options", message: "must be an object") }
+            try optionalBool(fields["include_usage"], "stream_options.include_usage")
+        }
+        if let format = body["response_format"]?.objectValue, format["type"]?.stringValue == "json_schema",
+            format["json_schema"]?.objectValue == nil
+        {
+            throw RequestError(field: "response_format.json_schema", message: "is required (an object) for type json_schema")
+        }
+    }
+
+    /// A number within `range`; its JSON text is kept as it is for the provider.
+    static func optionalNumber(_ value: JSON?, _ field: String, in range: ClosedRange<Double>) throws(RequestError) {
+        switch value {
+        case nil, .null?: return
+        case .number(let text)?:
+            guard let number = Double(text), range.contains(number) else {
+                throw RequestError(field: field, message: "must be a number from \(range.lowerBound.formatted) to \(range.upperBound.formatted)")
+            }
+        default: throw RequestError(field: field, message: "must be a number")
+        }
+    }
+
+    static func optionalBool(_ value: JSON?, _ field: String) throws(RequestError) {
+        switch value {
+        case nil, .null?, .bool?: return
+        default: throw RequestError(field: field, message: "must be true or false")
+        }
     }
 
     static func optionalString(_ value: JSON?, _ field: String) throws(RequestError) -> String? {
@@ -74,7 +154,13 @@ extension ChatCompletionsBody.Message {
         guard case .object(let fields) = json else { throw RequestError(field: path(), message: "must be an object") }
         guard let roleValue = fields["role"], !roleValue.isNull else { throw RequestError(field: path(".role"), message: "is required") }
         guard case .string(let role) = roleValue else { throw RequestError(field: path(".role"), message: "must be a string") }
+        guard Self.roles.contains(role) else {
+            throw RequestError(field: path(".role"), message: "must be one of \(Self.roles.joined(separator: ", ")), not \(role.prefix(40))")
+        }
         self.role = role
+        if role == "tool", fields["tool_call_id"]?.stringValue == nil {
+            throw RequestError(field: path(".tool_call_id"), message: "is required (a string) for a tool message")
+        }
         switch fields["content"] {
         case nil, .null?:
             content = nil
@@ -87,11 +173,18 @@ extension ChatCompletionsBody.Message {
                 guard case .object(let part) = item else { throw RequestError(field: partPath(), message: "must be an object") }
                 guard let type = part["type"], !type.isNull else { throw RequestError(field: partPath(".type"), message: "is required") }
                 guard case .string(let typeText) = type else { throw RequestError(field: partPath(".type"), message: "must be a string") }
+                guard Self.partTypes.contains(typeText) else {
+                    throw RequestError(field: partPath(".type"), message: "must be one of \(Self.partTypes.joined(separator: ", ")), not \(typeText.prefix(40))")
+                }
                 let text: String?
                 switch part["text"] {
                 case nil, .null?: text = nil
                 case .string(let value)?: text = value
                 default: throw RequestError(field: partPath(".text"), message: "must be a string")
+                }
+                if typeText == "text", text == nil { throw RequestError(field: partPath(".text"), message: "is required") }
+                if typeText == "image_url", part["image_url"]?.stringValue == nil, part["image_url"]?["url"]?.stringValue == nil {
+                    throw RequestError(field: partPath(".image_url.url"), message: "is required (a string)")
                 }
                 parts.append(ChatCompletionsBody.Part(type: typeText, text: text))
             }
@@ -100,7 +193,23 @@ extension ChatCompletionsBody.Message {
             throw RequestError(field: path(".content"), message: "must be a string or an array of parts")
         }
         toolCalls = fields["tool_calls"].flatMap { $0.isNull ? nil : $0 }
+        if let calls = toolCalls {
+            guard case .array(let items) = calls else { throw RequestError(field: path(".tool_calls"), message: "must be an array") }
+            for (call, item) in items.enumerated() where item["function"]?["name"]?.stringValue == nil {
+                throw RequestError(field: path(".tool_calls[\(call)].function.name"), message: "is required (a string)")
+            }
+        }
     }
+
+    /// OpenAI's message roles (`function` is its legacy form of `tool`).
+    static let roles = ["system", "developer", "user", "assistant", "tool", "function"]
+    /// OpenAI's content part types.
+    static let partTypes = ["text", "image_url", "input_audio", "file", "refusal"]
+}
+
+extension Double {
+    /// `2` rather than `2.0`, for messages.
+    fileprivate var formatted: String { self == rounded() ? String(Int(self)) : String(self) }
 }
 
 extension JSON {
