@@ -138,7 +138,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "CurlTransport", "ProviderAdapters", "BrokerFixtures", "BrokerCore", "BrokerStore", "ExactJSON"],
+            dependencies: [
+                "Gateway", "CurlTransport", "ProviderAdapters", "BrokerFixtures", "BrokerCore", "BrokerStore", "ExactJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "BrokerFixtures"], swiftSettings: strictSettings),
         .testTarget(

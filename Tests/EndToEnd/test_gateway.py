@@ -259,6 +259,8 @@ def test_unknown_routes_and_wrong_methods_answer_in_openai_error_shape(daemon):
     assert status == 404 and error["code"] == "model_not_found" and "some-org/no-such-model" in error["message"]
     status, answer = control_get(daemon, "/v1/nothing")
     assert status == 404 and answer["error"]["code"] == "not_found"
+    status, answer = control_get(daemon, "/v1/reload")  # a POST route
+    assert status == 405 and answer["error"]["code"] == "method_not_allowed"
 
 
 def test_a_malformed_chunked_body_is_a_400_not_a_413(daemon):

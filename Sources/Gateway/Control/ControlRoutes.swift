@@ -22,9 +22,10 @@ struct ControlRoutes: Sendable {
         let router = Hummingbird.Router()
         // Control queries can scan a million decisions: they run on their own thread.
         router.add(middleware: BlockingMiddleware(executor: BlockingExecutor(label: "tokenbroker.control")))
-        // The control API's routes are many; a wrong method on one of them is a 404 like a wrong path.
-        router.add(middleware: UnknownRouteMiddleware(methods: { _ in [] }) { status, message in
-            ControlError(status: status, code: "not_found", message: "\(message) (see docs/cli.md)").response
+        let known = KnownRoutes()
+        router.add(middleware: UnknownRouteMiddleware(routes: known) { status, message in
+            ControlError(status: status, code: status == .notFound ? "not_found" : "method_not_allowed", message: "\(message) (see docs/cli.md)")
+                .response
         })
         router.control(.get, "/v1/status") { _, _ in ControlJSON.response(try status()) }
         addProviderRoutes(router)
@@ -42,6 +43,7 @@ struct ControlRoutes: Sendable {
                     ok: true,
                     message: "reloaded: \(snapshot.catalogue.providers.count) providers, \(snapshot.table.offerCount) offers, \(snapshot.catalogue.policies.count) policies"))
         }
+        known.record(router)
         return router
     }
 

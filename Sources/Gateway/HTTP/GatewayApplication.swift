@@ -21,7 +21,8 @@ import Foundation
 /// | `GET /metrics` | Prometheus text format |
 public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRegistry?) -> Hummingbird.Router<BasicRequestContext> {
     let router = Hummingbird.Router()
-    router.add(middleware: UnknownRouteMiddleware(methods: gatewayMethods) { status, message in
+    let known = KnownRoutes()
+    router.add(middleware: UnknownRouteMiddleware(routes: known) { status, message in
         GatewayError(status: status, type: "invalid_request_error", code: status == .notFound ? "unknown_url" : "method_not_allowed", param: nil, message: message)
             .response()
     })
@@ -72,17 +73,8 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
         let bytes = registry?.emitToBuffer() ?? []
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
+    known.record(router)
     return router
-}
-
-/// The methods each of the gateway's paths takes (``UnknownRouteMiddleware``).
-@Sendable func gatewayMethods(_ path: String) -> [HTTPRequest.Method] {
-    switch path {
-    case "/v1/chat/completions": [.post]
-    case "/v1/models", "/healthz", "/readyz", "/metrics": [.get]
-    case _ where path.hasPrefix("/v1/models/"): [.get]
-    default: []
-    }
 }
 
 /// The gateway as a Hummingbird application listening on the configured address.
