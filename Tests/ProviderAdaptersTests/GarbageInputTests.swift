@@ -51,6 +51,13 @@ import Testing
         (.gemini, #"{"candidates": [{"content": {"parts": [{"text": 5}]}}]}"#),
         (.gemini, #"{"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": [1]}}]}}]}"#),
         (.gemini, #"{"candidates": [{"index": 0}], "usageMetadata": {"promptTokenCount": "many"}}"#),
+        // Token counts are added up (prompt and cache, output and thoughts, the total): counts
+        // past any real request, or negative, would overflow Int and trap; they are malformed.
+        (.openai, #"{"choices": [], "usage": {"prompt_tokens": 9223372036854775807, "completion_tokens": 9223372036854775807}}"#),
+        (.openai, #"{"choices": [], "usage": {"prompt_tokens": -5, "completion_tokens": 1}}"#),
+        (.openai, #"{"choices": [], "usage": {"prompt_tokens": 5, "prompt_tokens_details": {"cached_tokens": -9223372036854775807}}}"#),
+        (.anthropic, #"{"id": "m", "type": "message", "content": [], "usage": {"input_tokens": 9223372036854775807, "cache_read_input_tokens": 9223372036854775807}}"#),
+        (.gemini, #"{"candidates": [{"index": 0}], "usageMetadata": {"candidatesTokenCount": 9223372036854775807, "thoughtsTokenCount": 9223372036854775807}}"#),
     ])
     func wrongTypes(format: WireFormat, body: String) {
         let error = #expect(throws: UpstreamError.self) {
@@ -69,6 +76,8 @@ import Testing
         (.anthropic, startEvent + strayDelta),
         (.anthropic, startEvent + startEvent),
         (.gemini, #"data: {"candidates": [{"content": {"parts": "text"}}]}"# + "\n\n"), (.gemini, "data: [1, 2]\n\n"),
+        (.gemini, #"data: {"candidates": [{"content": {"parts": [{"text": "x"}]}}], "usageMetadata": {"candidatesTokenCount": 9223372036854775807, "thoughtsTokenCount": 1}}"# + "\n\n"),
+        (.openai, #"data: {"choices": [], "usage": {"prompt_tokens": 9223372036854775807, "completion_tokens": 9223372036854775807}}"# + "\n\n"),
     ]
 
     @Test(arguments: badStreams)

@@ -35,10 +35,10 @@ struct AnthropicMessage: Sendable {
     /// Anthropic counts cache reads and cache writes apart from `input_tokens`; OpenAI's
     /// `prompt_tokens` is all of them, with the cache reads as the cached subset.
     static func usage(_ usage: JSONObject, base: Usage? = nil) throws(JSONShapeError) -> Usage {
-        let input = try usage.optionalInt("input_tokens")
-        let cacheWrite = try usage.optionalInt("cache_creation_input_tokens")
-        let cacheRead = try usage.optionalInt("cache_read_input_tokens")
-        let output = try usage.optionalInt("output_tokens")
+        let input = try usage.optionalTokenCount("input_tokens")
+        let cacheWrite = try usage.optionalTokenCount("cache_creation_input_tokens")
+        let cacheRead = try usage.optionalTokenCount("cache_read_input_tokens")
+        let output = try usage.optionalTokenCount("output_tokens")
         var result = base ?? Usage(promptTokens: 0, completionTokens: 0)
         if input != nil || cacheWrite != nil || cacheRead != nil {
             result.promptTokens = (input ?? 0) + (cacheWrite ?? 0) + (cacheRead ?? 0)

@@ -54,10 +54,10 @@ struct GeminiResponse: Sendable {
     /// Gemini's `promptTokenCount` already includes the cached tokens; thinking tokens are
     /// billed as output, so they count as completion tokens as OpenAI's reasoning tokens do.
     static func usage(_ metadata: JSONObject) throws(JSONShapeError) -> Usage {
-        let prompt = try metadata.optionalInt("promptTokenCount") ?? 0
-        let candidates = try metadata.optionalInt("candidatesTokenCount") ?? 0
-        let thoughts = try metadata.optionalInt("thoughtsTokenCount") ?? 0
-        let cached = try metadata.optionalInt("cachedContentTokenCount") ?? 0
+        let prompt = try metadata.optionalTokenCount("promptTokenCount") ?? 0
+        let candidates = try metadata.optionalTokenCount("candidatesTokenCount") ?? 0
+        let thoughts = try metadata.optionalTokenCount("thoughtsTokenCount") ?? 0
+        let cached = try metadata.optionalTokenCount("cachedContentTokenCount") ?? 0
         return Usage(promptTokens: prompt, completionTokens: candidates + thoughts, cachedPromptTokens: cached)
     }
 

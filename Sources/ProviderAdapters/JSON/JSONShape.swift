@@ -31,6 +31,19 @@ extension JSONObject {
         return number
     }
 
+    /// A token count a provider reports: 0 to 2^40. Counts are added up (prompt and cache,
+    /// output and thinking, the total), so one past any real request, or negative, could
+    /// overflow and trap; it is a malformed answer instead.
+    func optionalTokenCount(_ key: String) throws(JSONShapeError) -> Int? {
+        guard let count = try optionalInt(key) else { return nil }
+        guard (0...Self.maximumTokenCount).contains(count) else {
+            throw JSONShapeError(description: "`\(key)` must be a token count from 0 to 2^40, not \(count)")
+        }
+        return count
+    }
+
+    static let maximumTokenCount = 1 << 40
+
     func optionalBool(_ key: String) throws(JSONShapeError) -> Bool? {
         guard let value = self[key], !value.isNull else { return nil }
         guard let flag = value.boolValue else { throw JSONShapeError(description: "`\(key)` must be true or false") }

@@ -8,11 +8,11 @@ enum OpenAIUsage {
     static func read(_ value: JSON?) throws(JSONShapeError) -> Usage? {
         guard let value, !value.isNull else { return nil }
         guard let usage = value.objectValue else { throw JSONShapeError(description: "`usage` must be an object") }
-        let prompt = try usage.optionalInt("prompt_tokens") ?? 0
-        let completion = try usage.optionalInt("completion_tokens") ?? 0
+        let prompt = try usage.optionalTokenCount("prompt_tokens") ?? 0
+        let completion = try usage.optionalTokenCount("completion_tokens") ?? 0
         let details = try usage.optionalObject("prompt_tokens_details")
-        let deepSeekCached = try usage.optionalInt("prompt_cache_hit_tokens")
-        let cached = try details?.optionalInt("cached_tokens") ?? deepSeekCached ?? 0
+        let deepSeekCached = try usage.optionalTokenCount("prompt_cache_hit_tokens")
+        let cached = try details?.optionalTokenCount("cached_tokens") ?? deepSeekCached ?? 0
         return Usage(promptTokens: prompt, completionTokens: completion, cachedPromptTokens: cached)
     }
 }
