@@ -53,9 +53,16 @@ extension TokenBroker.Prices {
             let format = PriceImportFormat(rawValue: format)!
             let summary: ImportSummary
             if catalogue.offline {
+                // Parsed before the store is opened: opening it syncs the provider files into it,
+                // and a rejected file must leave the store as it was.
+                let parsed: PriceImport
+                do {
+                    parsed = try format.importer(effectiveAt: catalogue.date).parse(contentsOf: URL(fileURLWithPath: file))
+                } catch {
+                    throw CommandFailure(description: "\(error)")
+                }
                 let store = try catalogue.openStore()
                 do {
-                    let parsed = try format.importer(effectiveAt: catalogue.date).parse(contentsOf: URL(fileURLWithPath: file))
                     summary = ImportSummary(parsed: parsed, report: try parsed.write(to: store))
                 } catch {
                     throw CommandFailure(description: "\(error)")

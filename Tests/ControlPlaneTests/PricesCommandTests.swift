@@ -34,6 +34,8 @@ import Testing
         let result = try CLIProcess.run(["prices", "import", broken.path, "--format", "history", "--offline", "--db", db])
         #expect(result.status == 1)
         #expect(result.stderr.contains("line"), "\(result.stderr)")
+        // Not even the provider files were synced: the file was refused before the store was opened.
+        #expect(!FileManager.default.fileExists(atPath: db))
         let history = try CLIProcess.run(["prices", "history", "--offline", "--db", db, "--model", "gpt-x", "--json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [Any])
         #expect(rows.isEmpty)
