@@ -33,7 +33,7 @@ enum PriceText {
     }
 
     /// True when every digit of the mantissa is 0 (`0`, `0.000`, `0e5`, `-0`).
-    private static func isLiteralZero(_ text: String) -> Bool {
+    static func isLiteralZero(_ text: String) -> Bool {
         let mantissa = text.prefix { $0 != "e" && $0 != "E" }
         return !mantissa.contains { $0.isNumber && $0 != "0" }
     }

@@ -163,6 +163,10 @@ import Testing
             name: "negative price", file: "hostco.yaml", text: Self.hostco.replacingOccurrences(of: "output: \"0.88\"", with: "output: -1"),
             expected: "offers[0].output: not a non-negative decimal number"),
         BadCase(
+            name: "price below the resolution", file: "hostco.yaml",
+            text: Self.hostco.replacingOccurrences(of: "input: 0.88", with: "input: 0.0000000000000000001"),
+            expected: "hostco.yaml:18:12: offers[0].input: \"0.0000000000000000001\" is below the catalogue's resolution of 1 nano-USD per Mtok: write 0 for free"),
+        BadCase(
             name: "unknown field", file: "hostco.yaml", text: Self.hostco.replacingOccurrences(of: "region: us", with: "region: us\nregoin: eu"),
             expected: "hostco.yaml:8:9: regoin: unknown field"),
         BadCase(

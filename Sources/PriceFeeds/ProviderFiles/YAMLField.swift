@@ -114,6 +114,10 @@ struct YAMLField {
         guard let price = TokenPrice(usdPerMtok: text) else {
             throw error("not a non-negative decimal number of USD per Mtok: \"\(text)\"")
         }
+        // Zero means "explicitly free" in a provider file: only a written zero may say so.
+        if price.nanoUSDPerMtok == 0, !PriceText.isLiteralZero(text) {
+            throw error("\"\(text)\" is below the catalogue's resolution of 1 nano-USD per Mtok: write 0 for free")
+        }
         return Price(nanoUSDPerMtok: price.nanoUSDPerMtok)
     }
 
