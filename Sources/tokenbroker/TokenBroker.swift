@@ -50,6 +50,8 @@ enum Main {
             print(TokenBroker.fullMessage(for: error))
             Foundation.exit(0)
         }
+        // A command that has printed its own answer and only sets the exit status.
+        if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
         let message: String
         if let failure = error as? CommandFailure {
             message = "tokenbroker: \(failure.description)"

@@ -45,6 +45,8 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout.contains("no adequate offer"))
         #expect(result.stdout.contains("below the floor 9999"))
+        // The exit status is all there is to add: no "ExitCode(rawValue: 1)" on stderr.
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
     @Test(arguments: [

@@ -112,9 +112,16 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
             throw ConfigurationError(field: "listen", message: "expected HOST:PORT with a port from 0 to 65535, got \"\(text)\"")
         }
         var host = String(text[..<separator])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let bracketed = host.hasPrefix("[") && host.hasSuffix("]") && host.count > 2
+        if bracketed { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else {
             throw ConfigurationError(field: "listen", message: "expected HOST:PORT, got \"\(text)\" (no host)")
+        }
+        // An IPv6 address only in brackets, and nothing else with brackets, colons or spaces:
+        // "[::1" would otherwise be read as host "[:" and fail only when the daemon binds.
+        let stray = host.contains { $0 == "[" || $0 == "]" || $0.isWhitespace } || (!bracketed && host.contains(":"))
+        guard !stray, !bracketed || host.contains(":") else {
+            throw ConfigurationError(field: "listen", message: "expected HOST:PORT, or [IPv6]:PORT, got \"\(text)\"")
         }
         self.init(host: host, port: port)
     }
