@@ -51,6 +51,9 @@ public final class InMemoryStore: CatalogueStore {
                 state.models[model.id] = model
                 report.models += 1
             }
+            for id in state.offers.keys where catalogue.providers[id.provider] != nil {
+                state.offers[id]?.offer.enabled = false
+            }
             for priced in catalogue.offers {
                 state.offers[priced.id] = (priced.offer, priced.selfHosted)
                 report.offers += 1

@@ -63,6 +63,10 @@ public final class SQLiteStore: CatalogueStore {
                 try Self.upsert(model, replace: true, db)
                 report.models += 1
             }
+            // A provider file lists every offer of its provider that routes: one taken out of
+            // the file leaves routing (its prices stay for history), as do imported offers.
+            let statement = try db.cachedStatement(sql: "UPDATE offers SET enabled = 0 WHERE provider = ?")
+            for provider in catalogue.providers.keys { try statement.execute(arguments: [provider]) }
             for priced in catalogue.offers {
                 try Self.upsert(priced.offer, selfHosted: priced.selfHosted, replace: true, db)
                 report.offers += 1

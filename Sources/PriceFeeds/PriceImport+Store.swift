@@ -2,7 +2,8 @@ public import BrokerStore
 
 extension PriceImport {
     /// The import as one store transaction: models and offers the store lacks, and every
-    /// price version (re-importing the same file appends nothing).
+    /// price version (re-importing the same file appends nothing). Offers it adds do not
+    /// route: they are price history; the provider files say what routes.
     public var batch: PriceBatch {
         var models: [String: Int] = [:]
         var modelList: [BrokerCore.Model] = []
@@ -12,7 +13,7 @@ extension PriceImport {
         }
         var seenOffers: Set<OfferID> = []
         let offerList = offers.compactMap { imported -> Offer? in
-            seenOffers.insert(imported.id).inserted ? Offer(id: imported.id) : nil
+            seenOffers.insert(imported.id).inserted ? Offer(id: imported.id, enabled: false) : nil
         }
         return PriceBatch(models: modelList, offers: offerList, versions: offers.map { ($0.id, $0.price) })
     }

@@ -122,6 +122,32 @@ import Testing
         #expect(try store.priceHistory(PriceHistoryFilter(model: "m2", since: Self.start + Self.day)).count == 1)
     }
 
+    /// A provider file lists its provider's routed offers: an offer taken out of it, or one an
+    /// import added, no longer routes after the next sync; its prices stay.
+    @Test(arguments: Kind.allCases)
+    func anOfferNoLongerInItsProviderFileIsDisabledAtTheNextSync(kind: Kind) throws {
+        let store = try Self.makeStore(kind)
+        let withOffer = Self.catalogue(price: Self.version(3, 15, at: Self.start))
+        _ = try store.syncCatalogue(withOffer, at: Self.start)
+        _ = try store.importPrices(PriceBatch(
+            models: [], offers: [Offer(id: OfferID("acme/m9")!), Offer(id: OfferID("elsewhere/m1")!)],
+            versions: [(OfferID("acme/m9")!, Self.version(1, 1, at: Self.start))]))
+        func enabled(_ id: String) throws -> Bool? {
+            try store.catalogue(at: Self.start + Self.day).offers.first { $0.id == OfferID(id) }?.offer.enabled
+        }
+        _ = try store.syncCatalogue(withOffer, at: Self.start + 1)
+        #expect(try enabled("acme/m1") == true)
+        #expect(try enabled("acme/m9") == false)
+        #expect(try enabled("elsewhere/m1") == true)  // no file for its provider: the provider is what stays out
+        var without = withOffer
+        without.offers = []
+        _ = try store.syncCatalogue(without, at: Self.start + 2)
+        #expect(try enabled("acme/m1") == false)
+        #expect(try store.priceHistory(PriceHistoryFilter(model: "m1")).isEmpty == false)
+        _ = try store.syncCatalogue(withOffer, at: Self.start + 3)
+        #expect(try enabled("acme/m1") == true)
+    }
+
     @Test(arguments: Kind.allCases)
     func pricesSetAppendsForKnownOffersOnly(kind: Kind) throws {
         let store = try Self.makeStore(kind)

@@ -43,6 +43,19 @@ def test_a_price_cut_moves_the_next_request_and_is_logged_as_a_switch(own_daemon
     assert row["switched"] == 1 and row["previous_provider"] == "alpha"
 
 
+def test_an_offer_taken_out_of_its_provider_file_stops_routing_at_the_reload(own_daemon):
+    client = client_for(own_daemon)
+    assert provider_of(client)[0] == "alpha"
+    text = (own_daemon.providers / "alpha.yaml").read_text()
+    offers = text.index("offers:")
+    (own_daemon.providers / "alpha.yaml").write_text(text[:offers] + "offers: []\n")
+    own_daemon.signal(signal.SIGHUP)
+    own_daemon.wait_for_log("reloaded:")
+    assert provider_of(client)[0] == "beta"
+    status, alpha = control_get(own_daemon, "/v1/providers/alpha")
+    assert status == 200 and alpha["offers"] == 0, alpha
+
+
 def test_sighup_with_a_broken_provider_file_keeps_the_running_catalogue(own_daemon):
     client = client_for(own_daemon)
     (own_daemon.providers / "alpha.yaml").write_text("id: alpha\nwire_format: smoke-signals\n")

@@ -18,6 +18,8 @@ import Testing
         let report = try history.write(to: store)
         #expect(report.priceVersionsAppended == history.offers.count)
         #expect(try history.write(to: store).priceVersionsAppended == 0)
+        // What an import adds is price history, not routing: the provider files say what routes.
+        #expect(try store.catalogue(at: Date()).offers.allSatisfy { !$0.offer.enabled })
 
         // Every offer's price at a date is the latest row observed on or before it.
         for (offer, versions) in history.versionsByOffer() {

@@ -80,6 +80,9 @@ public final class RoutingTable: Sendable {
     }
 
     public var offerCount: Int { rows.count }
+    /// Offers that can be routed to: enabled, of an enabled provider, with a known model
+    /// (the rest are kept for price history).
+    public var routableOfferCount: Int { rows.count { $0.enabled } }
 
     private static func rung(rows: [OfferRow], inputWeight: Int64, outputWeight: Int64) -> Rung {
         let keys: [Int64] = rows.map { $0.key(inputWeight: inputWeight, outputWeight: outputWeight) }

@@ -44,7 +44,7 @@ extension ControlRoutes {
     func providerStatus(_ id: String, _ snapshot: BrokerSnapshot) -> ProviderStatus {
         let provider = snapshot.catalogue.providers[id]!
         let upstream = snapshot.upstreams[id]
-        let offers = snapshot.catalogue.offers.filter { $0.id.provider == id }
+        let offers = snapshot.catalogue.offers.filter { $0.id.provider == id && $0.offer.enabled }
         let open = gateway.state.openCircuits(at: Date()).filter { $0.provider == id }.map(\.description)
         let state: String
         var reason: String?

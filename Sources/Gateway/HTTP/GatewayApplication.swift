@@ -58,10 +58,10 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
         let snapshot = gateway.state.snapshot
         let log = gateway.decisionLog.statistics
         var problems: [JSON] = []
-        if snapshot.table.offerCount == 0 { problems.append("catalogue: no offers loaded") }
+        if snapshot.table.routableOfferCount == 0 { problems.append("catalogue: no offer can be routed to") }
         if log.failing { problems.append(.string("store: decision log writes failing: \(log.lastError ?? "unknown error")")) }
         let body: JSON = [
-            "status": problems.isEmpty ? "ready" : "not_ready", "offers": .int(snapshot.table.offerCount),
+            "status": problems.isEmpty ? "ready" : "not_ready", "offers": .int(snapshot.table.routableOfferCount),
             "decisions_pending": .int(log.pending), "problems": .array(problems),
         ]
         return jsonResponse(problems.isEmpty ? .ok : .serviceUnavailable, body)
