@@ -105,6 +105,7 @@ struct TokenBrokerDaemon: AsyncParsableCommand {
     private func validateOnly(_ configuration: GatewayConfiguration) throws {
         do {
             let catalogue = try ProviderCatalogueLoader.load(directory: URL(fileURLWithPath: configuration.providersDirectory))
+            try configuration.checkAgainst(policies: catalogue.policies.keys)
             print(
                 "catalogue: \(catalogue.providers.count) providers, \(catalogue.models.count) models, "
                     + "\(catalogue.offers.count) offers, \(catalogue.policies.count) policies (\(configuration.providersDirectory))")

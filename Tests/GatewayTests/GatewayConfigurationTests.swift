@@ -69,6 +69,10 @@ import Testing
         ("access_log: sometimes", "access_log"),
         ("keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]", "keys[0].key_sha256"),
         ("listen: [1, 2", "yaml"),
+        ("demo_upstream: not a url", "demo_upstream"),
+        ("demo_upstream: ftp://mock:9000", "demo_upstream"),
+        ("circuit_breaker: {cool_down_seconds: 300, max_cool_down_seconds: 10}", "circuit_breaker.cool_down_seconds"),
+        ("keys: [{tenant: a, key: tb-0123456789abcdef}, {tenant: b, key: tb-0123456789abcdef}]", "keys[1]"),
     ])
     func badValuesNameTheirField(yaml: String, field: String) {
         #expect {
@@ -99,6 +103,36 @@ import Testing
         #expect(configuration.providersDirectory == "from-file")
         #expect(throws: ConfigurationError.self) {
             _ = try GatewayConfiguration.load(file: nil, environment: ["TOKENBROKER_LISTEN": "nowhere"])
+        }
+    }
+
+    @Test func emptyPathsAndBadURLsFromTheEnvironmentAreRefused() throws {
+        for (variable, field) in [("TOKENBROKER_DB", "db"), ("TOKENBROKER_PROVIDERS", "providers"), ("TOKENBROKER_CONTROL_SOCKET", "control_socket"),
+                                  ("TOKENBROKER_DEMO_UPSTREAM", "demo_upstream")] {
+            #expect {
+                _ = try GatewayConfiguration.load(file: nil, environment: [variable: variable == "TOKENBROKER_DEMO_UPSTREAM" ? "mock:9000" : ""])
+            } throws: { error in
+                (error as? ConfigurationError)?.field == field && (error as? ConfigurationError)?.source == "environment"
+            }
+        }
+        // An empty demo upstream turns the overlay off, as before.
+        #expect(try GatewayConfiguration.load(file: nil, environment: ["TOKENBROKER_DEMO_UPSTREAM": ""]).demoUpstream == nil)
+    }
+
+    @Test func bootstrapKeyPoliciesAndTheSocketPathAreCheckedAgainstTheCatalogue() throws {
+        var configuration = try GatewayConfiguration.parse(yaml: "keys: [{tenant: a, key: tb-0123456789abcdef, policy: cheap}]")
+        try configuration.checkAgainst(policies: ["cheap", "auto"])
+        #expect {
+            try configuration.checkAgainst(policies: ["best"])
+        } throws: { error in
+            (error as? ConfigurationError)?.field == "keys[0].policy"
+        }
+        configuration.bootstrapKeys = []
+        configuration.controlSocket = "/tmp/" + String(repeating: "s", count: 110)
+        #expect {
+            try configuration.checkAgainst(policies: [])
+        } throws: { error in
+            (error as? ConfigurationError)?.field == "control_socket"
         }
     }
 

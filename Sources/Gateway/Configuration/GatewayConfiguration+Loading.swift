@@ -58,10 +58,17 @@ extension GatewayConfiguration {
         } catch {
             throw ConfigurationError(source: source, field: error.field, message: error.message)
         }
+        // An empty path (`TOKENBROKER_DB=`) is a mistake, not a request for the default.
+        for (field, value) in [("control_socket", overrides.controlSocket), ("db", overrides.database), ("providers", overrides.providersDirectory)]
+        where value?.isEmpty == true {
+            throw ConfigurationError(source: source, field: field, message: "expected a non-empty path")
+        }
         if let value = overrides.controlSocket { controlSocket = value }
         if let value = overrides.database { database = value }
         if let value = overrides.providersDirectory { providersDirectory = value }
-        if let value = overrides.demoUpstream { demoUpstream = value.isEmpty ? nil : value }
+        if let value = overrides.demoUpstream {
+            demoUpstream = value.isEmpty ? nil : try Self.upstreamURL(value, field: "demo_upstream", source: source)
+        }
         if let value = overrides.logLevel {
             guard Self.logLevels.contains(value) else {
                 throw ConfigurationError(source: source, field: "log_level", message: "expected one of \(Self.logLevels.joined(separator: ", ")), got \"\(value)\"")
@@ -71,6 +78,14 @@ extension GatewayConfiguration {
     }
 
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// An `http://` or `https://` URL with a host, as the demo overlay's upstream must be.
+    static func upstreamURL(_ text: String, field: String, source: String) throws(ConfigurationError) -> String {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+            throw ConfigurationError(source: source, field: field, message: "expected an http:// or https:// URL with a host, got \"\(text)\"")
+        }
+        return text
+    }
 
     /// Parses the YAML configuration file. Unknown keys are errors: a typo never silently
     /// leaves a setting at its default.
@@ -93,7 +108,9 @@ extension GatewayConfiguration {
         if let value = map["control_allowed_gids"] { configuration.controlAllowedGIDs = try reader.ids(value, field: "control_allowed_gids") }
         if let value = map["db"] { configuration.database = try reader.string(value, field: "db") }
         if let value = map["providers"] { configuration.providersDirectory = try reader.string(value, field: "providers") }
-        if let value = map["demo_upstream"] { configuration.demoUpstream = try reader.string(value, field: "demo_upstream") }
+        if let value = map["demo_upstream"] {
+            configuration.demoUpstream = try upstreamURL(try reader.string(value, field: "demo_upstream"), field: "demo_upstream", source: source)
+        }
         if let value = map["log_level"] {
             let level = try reader.string(value, field: "log_level")
             guard logLevels.contains(level) else {
@@ -191,6 +208,10 @@ struct ConfigReader {
         let failures = try map["failures"].map { v throws(ConfigurationError) in try integer(v, field: "circuit_breaker.failures", range: 1...1000) }
         let coolDown = try map["cool_down_seconds"].map { v throws(ConfigurationError) in try seconds(v, field: "circuit_breaker.cool_down_seconds") }
         let maxCoolDown = try map["max_cool_down_seconds"].map { v throws(ConfigurationError) in try seconds(v, field: "circuit_breaker.max_cool_down_seconds") }
+        // The policy would quietly raise the maximum to the cool-down; a file saying otherwise is a mistake.
+        if let coolDown, let maxCoolDown, coolDown > maxCoolDown {
+            throw error("circuit_breaker.cool_down_seconds", "must not exceed max_cool_down_seconds (\(maxCoolDown))")
+        }
         return CircuitBreaker.Policy(
             failureThreshold: failures ?? defaults.failureThreshold, coolDown: coolDown ?? defaults.coolDown,
             maxCoolDown: maxCoolDown ?? defaults.maxCoolDown)
@@ -233,6 +254,10 @@ struct ConfigReader {
             }
             if key.budget != nil, key.period == nil { key.period = .month }
             if let value = map["policy"] { key.policy = try string(value, field: "\(field).policy") }
+            // One key for two tenants would belong to whichever was created first.
+            if let earlier = keys.firstIndex(where: { ($0.key != nil && $0.key == key.key) || ($0.keySHA256 != nil && $0.keySHA256 == key.keySHA256) }) {
+                throw error(field, "the same key as keys[\(earlier)]")
+            }
             keys.append(key)
         }
         return keys

@@ -69,6 +69,20 @@ public struct GatewayConfiguration: Sendable, Hashable {
         return directory.isEmpty ? "tokenbroker.sock" : directory + "/tokenbroker.sock"
     }
 
+    /// What can only be checked against the catalogue or the file system, run by `--check`,
+    /// at start and on reload: the control socket's path fits a Unix socket, and each
+    /// bootstrap key's policy exists (as `tokenbroker keys create` insists).
+    public func checkAgainst(policies: some Collection<String>) throws(ConfigurationError) {
+        guard controlSocketPath.utf8.count < 108 else {
+            throw ConfigurationError(field: "control_socket", message: "\(controlSocketPath) is too long for a Unix socket (at most 107 bytes)")
+        }
+        for (index, key) in bootstrapKeys.enumerated() {
+            guard let policy = key.policy, policy != "auto", !policies.contains(policy) else { continue }
+            throw ConfigurationError(
+                field: "keys[\(index)].policy", message: "no policy \(policy) in the catalogue (known: \(policies.sorted().joined(separator: ", ")))")
+        }
+    }
+
     /// A tenant key named in the configuration file, created on start if it is not stored yet.
     public struct BootstrapKey: Sendable, Hashable {
         public var tenant: String
