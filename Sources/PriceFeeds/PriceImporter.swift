@@ -23,9 +23,9 @@ extension PriceImporter {
         let source = url.isFileURL ? url.lastPathComponent : url.absoluteString
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = url.isFileURL ? try LocalFile.data(url.path) : try Data(contentsOf: url)
         } catch {
-            throw ImportError(file: source, location: .file, reason: "cannot read: \(error)")
+            throw ImportError(file: source, location: .file, reason: "\(error)")
         }
         return try parse(data, source: source)
     }

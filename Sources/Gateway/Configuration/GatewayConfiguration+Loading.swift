@@ -1,6 +1,7 @@
 public import BrokerCore
 public import BrokerStore
 public import Foundation
+import PriceFeeds
 import Yams
 
 extension GatewayConfiguration {
@@ -37,9 +38,9 @@ extension GatewayConfiguration {
         if let file {
             let text: String
             do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
+                text = try LocalFile.text(file)
             } catch {
-                throw ConfigurationError(source: file, field: "file", message: "cannot read: \(error.localizedDescription)")
+                throw ConfigurationError(source: file, field: "file", message: "\(error)")
             }
             configuration = try parse(yaml: text, source: file)
         }

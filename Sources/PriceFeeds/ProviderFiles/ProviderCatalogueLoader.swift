@@ -26,9 +26,9 @@ public enum ProviderCatalogueLoader {
         func read(_ name: String) throws(ProviderFileError) -> (text: String, path: String) {
             let url = directory.appendingPathComponent(name)
             do {
-                return (try String(contentsOf: url, encoding: .utf8), url.path)
+                return (try LocalFile.text(url.path), url.path)
             } catch {
-                throw ProviderFileError(file: url.path, message: "cannot read the file: \(error.localizedDescription)")
+                throw ProviderFileError(file: url.path, message: "\(error)")
             }
         }
         guard names.contains(modelsFile) else {

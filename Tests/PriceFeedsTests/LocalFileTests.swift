@@ -1,0 +1,38 @@
+import Foundation
+import Glibc
+import PriceFeeds
+import Testing
+
+/// Files an operator names that cannot be read say why, in words (not "NSCocoaErrorDomain
+/// error 256"), and a FIFO is refused before it is opened (a read would wait forever).
+@Suite struct LocalFileTests {
+    let directory: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("localfile-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    func failure(_ path: String) -> String? {
+        do {
+            _ = try LocalFile.text(path)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func whatCannotBeReadSaysWhy() throws {
+        #expect(failure(directory + "/missing.yaml") == "does not exist")
+        try FileManager.default.createDirectory(atPath: directory + "/dir.yaml", withIntermediateDirectories: false)
+        #expect(failure(directory + "/dir.yaml") == "is a directory, not a file")
+        #expect(mkfifo(directory + "/fifo.yaml", 0o600) == 0)
+        #expect(failure(directory + "/fifo.yaml") == "is not a regular file (a FIFO, socket or device)")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/a.yaml", withDestinationPath: directory + "/b.yaml")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/b.yaml", withDestinationPath: directory + "/a.yaml")
+        #expect(failure(directory + "/a.yaml")?.hasPrefix("cannot be opened: too many levels of symbolic links") == true)
+        try Data([0x69, 0x64, 0x3A, 0x20, 0xC3, 0x28]).write(to: URL(fileURLWithPath: directory + "/latin.yaml"))
+        #expect(failure(directory + "/latin.yaml") == "is not UTF-8 text (an invalid byte sequence at byte 4)")
+        try "id: ok\n".write(toFile: directory + "/ok.yaml", atomically: true, encoding: .utf8)
+        #expect(try LocalFile.text(directory + "/ok.yaml") == "id: ok\n")
+    }
+}
