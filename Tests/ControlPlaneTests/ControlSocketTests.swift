@@ -156,6 +156,11 @@ import Testing
             (["keys", "revoke"], "Missing expected argument"),
             (["offers", "list", "--db", "x.sqlite"], "--offline"),
             (["credits", "set", "alpha", "--usd", "-1"], "--usd"),
+            // Caught here, not by the daemon (which answered 400, exit 1).
+            (["keys", "create", "--tenant", "a", "--budget", "99999999999999999999999999"], "--budget"),
+            (["keys", "create", "--tenant", "a", "--budget", "nan"], "--budget"),
+            (["keys", "create", "--tenant", "a\nb"], "--tenant"),
+            (["credits", "set", "alpha", "--usd", "99999999999999999999999999"], "--usd"),
         ]
         for (arguments, text) in cases {
             let result = try CLIProcess.run(arguments + ["--socket", "/nonexistent/tb.sock"])

@@ -70,6 +70,8 @@ import Testing
         ("keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]", "keys[0].key_sha256"),
         ("listen: [1, 2", "yaml"),
         ("demo_upstream: not a url", "demo_upstream"),
+        ("keys: [{tenant: \"a/b\", key: tb-0123456789abcdef}]", "keys[0].tenant"),
+        ("keys: [{tenant: \"a\\nb\", key: tb-0123456789abcdef}]", "keys[0].tenant"),
         ("demo_upstream: ftp://mock:9000", "demo_upstream"),
         ("circuit_breaker: {cool_down_seconds: 300, max_cool_down_seconds: 10}", "circuit_breaker.cool_down_seconds"),
         ("keys: [{tenant: a, key: tb-0123456789abcdef}, {tenant: b, key: tb-0123456789abcdef}]", "keys[1]"),

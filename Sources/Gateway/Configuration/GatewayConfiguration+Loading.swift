@@ -226,7 +226,13 @@ struct ConfigReader {
             let map = try mapping(item, field: field)
             try rejectUnknown(map, known: ["tenant", "key", "key_sha256", "budget_usd", "period", "policy"], field: field)
             guard let tenantValue = map["tenant"] else { throw error("\(field).tenant", "required") }
-            var key = GatewayConfiguration.BootstrapKey(tenant: try string(tenantValue, field: "\(field).tenant"))
+            let tenant = try string(tenantValue, field: "\(field).tenant")
+            guard !tenant.isEmpty, tenant.count <= 200, !tenant.contains("/"),
+                !tenant.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
+                throw error("\(field).tenant", "expected a non-empty name without '/' or control characters (at most 200 characters)")
+            }
+            var key = GatewayConfiguration.BootstrapKey(tenant: tenant)
             if let value = map["key"] {
                 let text = try string(value, field: "\(field).key")
                 guard text.count >= 16 else { throw error("\(field).key", "too short: a key needs at least 16 characters") }

@@ -33,8 +33,9 @@ extension ControlRoutes {
 
     func createKey(_ body: KeyCreateRequest) throws -> CreatedKey {
         let tenant = body.tenant.trimmingCharacters(in: .whitespaces)
-        guard !tenant.isEmpty, tenant.count <= 200, !tenant.contains("/") else {
-            throw ControlError.badRequest("tenant must be a non-empty name without '/' (at most 200 characters)")
+        // The name goes into tables, logs and stream keys: printable, and no '/'.
+        guard !tenant.isEmpty, tenant.count <= 200, !tenant.contains("/"), !tenant.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ControlError.badRequest("tenant must be a non-empty name without '/' or control characters (at most 200 characters)")
         }
         var budget: Money?
         if let text = body.budgetUSD {
