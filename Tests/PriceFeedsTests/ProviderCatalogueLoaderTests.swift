@@ -158,7 +158,7 @@ import Testing
         BadCase(name: "syntax", file: "hostco.yaml", text: "id: hostco\noffers: [\n", expected: "hostco.yaml:3:1: YAML syntax"),
         BadCase(
             name: "bad price", file: "hostco.yaml", text: Self.hostco.replacingOccurrences(of: "input: 0.88", with: "input: cheap"),
-            expected: "hostco.yaml:18:12: offers[0].input: not a non-negative decimal number of USD per Mtok: \"cheap\""),
+            expected: "hostco.yaml:18:12: offers[0].input: not a non-negative decimal number of USD per Mtok up to 9223372036: \"cheap\""),
         BadCase(
             name: "negative price", file: "hostco.yaml", text: Self.hostco.replacingOccurrences(of: "output: \"0.88\"", with: "output: -1"),
             expected: "offers[0].output: not a non-negative decimal number"),

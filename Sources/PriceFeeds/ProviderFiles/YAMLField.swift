@@ -112,7 +112,7 @@ struct YAMLField {
     func price() throws(ProviderFileError) -> Price {
         let text = try string()
         guard let price = TokenPrice(usdPerMtok: text) else {
-            throw error("not a non-negative decimal number of USD per Mtok: \"\(text)\"")
+            throw error("not a non-negative decimal number of USD per Mtok up to 9223372036: \"\(text)\"")
         }
         // Zero means "explicitly free" in a provider file: only a written zero may say so.
         if price.nanoUSDPerMtok == 0, !PriceText.isLiteralZero(text) {
