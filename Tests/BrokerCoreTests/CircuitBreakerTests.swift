@@ -35,6 +35,25 @@ import Testing
         #expect(!breaker.isOpen(at: at(58)))
     }
 
+    /// A probe whose attempt said nothing about the offer (the client left, its request was
+    /// bad, the gateway had no socket) is handed back: the next request probes. Before, the
+    /// circuit stayed half-open, and the offer out of routing, until a restart.
+    @Test func anInconclusiveProbeIsHandedBack() {
+        var breaker = CircuitBreaker(policy: .init(failureThreshold: 1, coolDown: 10))
+        breaker.record(.failure(retryAfter: nil), at: at(0))
+        #expect(breaker.admit(at: at(10)) == .probe)
+        #expect(breaker.record(.inconclusive, at: at(11)) == .none)
+        #expect(breaker.admit(at: at(12)) == .probe)
+        #expect(breaker.record(.success, at: at(13)) == .closed)
+        // Elsewhere it changes nothing: no count reset, no extension.
+        breaker = CircuitBreaker(policy: .init(failureThreshold: 2, coolDown: 10))
+        breaker.record(.failure(retryAfter: nil), at: at(20))
+        breaker.record(.inconclusive, at: at(21))
+        #expect(breaker.record(.failure(retryAfter: nil), at: at(22)) == .opened(until: at(32)))
+        #expect(breaker.record(.inconclusive, at: at(23)) == .none)
+        #expect(breaker.admit(at: at(31)) == .rejected)
+    }
+
     @Test func honoursALongRetryAfterAtOnce() {
         var breaker = CircuitBreaker(policy: .init(failureThreshold: 5, coolDown: 10))
         #expect(breaker.record(.failure(retryAfter: 60), at: at(0)) == .opened(until: at(60)))

@@ -46,6 +46,10 @@ public struct CircuitBreaker: Sendable, Hashable {
         case success
         /// `retryAfter`: seconds the provider asked to wait, if it said.
         case failure(retryAfter: TimeInterval?)
+        /// The attempt says nothing about the offer's health (the client went away, the request
+        /// was its own fault, this process was out of sockets): a probe is handed back, so the
+        /// next request probes instead of the circuit staying half-open for good.
+        case inconclusive
     }
 
     /// What a recorded outcome changed.
@@ -88,6 +92,11 @@ public struct CircuitBreaker: Sendable, Hashable {
     @discardableResult
     public mutating func record(_ outcome: Outcome, at now: Date) -> Transition {
         switch (state, outcome) {
+        case (.halfOpen(let coolDown), .inconclusive):
+            state = .open(until: now, coolDown: coolDown)
+            return .none
+        case (_, .inconclusive):
+            return .none
         case (.closed, .success):
             state = .closed(consecutiveFailures: 0)
             return .none

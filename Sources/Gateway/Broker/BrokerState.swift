@@ -77,7 +77,10 @@ public final class BrokerState: Sendable {
     @discardableResult
     public func record(_ outcome: CircuitBreaker.Outcome, for offer: OfferID, at now: Date) -> CircuitBreaker.Transition {
         runtime.withLock { state in
-            if case .success = outcome, state.breakers[offer] == nil { return .none }
+            switch outcome {
+            case .success, .inconclusive: if state.breakers[offer] == nil { return .none }
+            case .failure: break
+            }
             var breaker = state.breakers[offer] ?? CircuitBreaker(policy: breakerPolicy)
             let transition = breaker.record(outcome, at: now)
             state.breakers[offer] = breaker

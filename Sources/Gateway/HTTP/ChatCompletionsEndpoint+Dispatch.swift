@@ -61,14 +61,18 @@ extension ChatCompletionsEndpoint {
                 return completeResponse(prepared, candidate: candidate, answer: answer, attempts: attempts)
             } catch let error as UpstreamError {
                 // A client that went away (or a daemon that stopped) is nobody's failure: no
-                // breaker penalty, no more offers.
-                if Task.isCancelled { return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"]) }
+                // breaker penalty (a probe is handed back), no more offers.
+                if Task.isCancelled {
+                    gateway.state.record(.inconclusive, for: offer, at: Date())
+                    return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
+                }
                 failed(offer, error, attemptStart)
                 attempts.append("\(offer):\(Self.outcome(error))")
                 failures.append(error)
                 if !Self.failsOver(error) { break }
             } catch {
                 // Only cancellation gets here (while the first stream event was awaited).
+                gateway.state.record(.inconclusive, for: offer, at: Date())
                 return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
             }
         }
@@ -111,12 +115,14 @@ extension ChatCompletionsEndpoint {
     private func failed(_ offer: OfferID, _ error: UpstreamError, _ start: ContinuousClock.Instant) {
         gateway.metrics.upstream(provider: offer.provider, outcome: error.kind.rawValue, duration: .now - start)
         // A request the client got wrong says nothing about the provider's health, nor does
-        // a connection this process could not open.
+        // a connection this process could not open; a probe they were is handed back.
         if error.kind == .localResources {
             gateway.logger.warning("cannot open a connection to \(offer.provider): \(error.message)")
+        }
+        guard Self.failsOver(error), error.kind != .localResources else {
+            gateway.state.record(.inconclusive, for: offer, at: Date())
             return
         }
-        guard Self.failsOver(error) else { return }
         let transition = gateway.state.record(
             .failure(retryAfter: error.retryAfterSeconds.map(TimeInterval.init)), for: offer, at: Date())
         if case .opened(let until) = transition {
