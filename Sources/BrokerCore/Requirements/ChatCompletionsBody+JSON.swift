@@ -195,8 +195,13 @@ extension ChatCompletionsBody.Message {
         toolCalls = fields["tool_calls"].flatMap { $0.isNull ? nil : $0 }
         if let calls = toolCalls {
             guard case .array(let items) = calls else { throw RequestError(field: path(".tool_calls"), message: "must be an array") }
-            for (call, item) in items.enumerated() where item["function"]?["name"]?.stringValue == nil {
-                throw RequestError(field: path(".tool_calls[\(call)].function.name"), message: "is required (a string)")
+            for (call, item) in items.enumerated() {
+                guard case .object(let fields) = item else { throw RequestError(field: path(".tool_calls[\(call)]"), message: "must be an object") }
+                // Function calls name their function; other types (`custom`) carry their own shape.
+                let type = fields["type"]?.stringValue
+                if type == nil || type == "function", fields["function"]?["name"]?.stringValue == nil {
+                    throw RequestError(field: path(".tool_calls[\(call)].function.name"), message: "is required (a string)")
+                }
             }
         }
     }
