@@ -15,10 +15,12 @@ public struct CatalogueLoader: Sendable {
         self.environment = environment
     }
 
-    /// Loads and validates every provider file first; a bad file throws before anything is
-    /// written, so the store and the running catalogue stay as they were.
+    /// Loads and validates every provider file, and the configuration against them, first; a
+    /// bad file throws before anything is written, so the store and the running catalogue stay
+    /// as they were (a periodic refresh rebuilds from the store).
     public func load(configuration: GatewayConfiguration, at date: Date) throws -> (BrokerSnapshot, SyncReport) {
         let files = try ProviderCatalogueLoader.load(directory: URL(fileURLWithPath: configuration.providersDirectory))
+        try configuration.checkAgainst(policies: files.policies.keys)
         let report = try store.syncCatalogue(files, at: date)
         return (try snapshot(configuration: configuration, at: date), report)
     }

@@ -58,7 +58,6 @@ struct CatalogueService: Service {
         do {
             let configuration = try reloadConfiguration()
             let (snapshot, report) = try loader.load(configuration: configuration, at: Date())
-            try configuration.checkAgainst(policies: snapshot.catalogue.policies.keys)
             let created = try gateway.keys.bootstrap(configuration.bootstrapKeys, at: Date())
             gateway.setConfiguration(configuration)
             gateway.state.replace(snapshot)

@@ -45,7 +45,6 @@ public struct Daemon: Sendable {
         let loader = CatalogueLoader(store: store, environment: environment)
         let now = Date()
         let (snapshot, report) = try loader.load(configuration: configuration, at: now)
-        try configuration.checkAgainst(policies: snapshot.catalogue.policies.keys)
         let keys = KeyDirectory(store: store)
         let created = try keys.bootstrap(configuration.bootstrapKeys, at: now)
         logger.notice(

@@ -1,0 +1,30 @@
+import BrokerCore
+import BrokerStore
+import Foundation
+import Testing
+
+@testable import Gateway
+
+@Suite struct CatalogueLoaderTests {
+    static let providers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Providers").path
+
+    /// A configuration the provider files refute is refused before they are synced: the store
+    /// (which a periodic refresh rebuilds the catalogue from) keeps the catalogue it had.
+    @Test func aBootstrapKeyNamingNoPolicyIsRefusedBeforeAnythingIsWritten() throws {
+        let store = InMemoryStore()
+        let loader = CatalogueLoader(store: store, environment: [:])
+        var configuration = GatewayConfiguration()
+        configuration.providersDirectory = Self.providers
+        configuration.bootstrapKeys = [.init(tenant: "t", key: "tb-0123456789abcdef", policy: "no-such-policy")]
+        #expect {
+            _ = try loader.load(configuration: configuration, at: Date())
+        } throws: { error in
+            (error as? ConfigurationError)?.field == "keys[0].policy"
+        }
+        #expect(try store.catalogue(at: Date()).providers.isEmpty)
+        configuration.bootstrapKeys = []
+        let (snapshot, _) = try loader.load(configuration: configuration, at: Date())
+        #expect(snapshot.table.routableOfferCount > 0)
+    }
+}
