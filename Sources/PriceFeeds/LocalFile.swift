@@ -2,28 +2,37 @@ public import Foundation
 import Glibc
 
 /// Reads an operator's file with a reason a person can act on when it cannot be read:
-/// Foundation's errors say "(NSCocoaErrorDomain error 256.)" for a directory, and "you don't
-/// have permission" for a FIFO.
+/// Foundation's errors say "(NSCocoaErrorDomain error 256.)" for a directory.
 public enum LocalFile {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
     }
 
-    /// The bytes of the regular file at `path` (symbolic links followed).
+    /// Larger is no configuration, provider or price file (and `/dev/zero` never ends).
+    public static let maximumBytes = 1 << 30
+
+    /// The bytes of the file at `path` (symbolic links followed). A pipe (`<(…)`, `/dev/stdin`)
+    /// is read to its end; one with no writer reads as empty instead of waiting for one.
     public static func data(_ path: String) throws(Failure) -> Data {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw opening(errno) }
+        defer { close(fd) }
         var status = stat()
-        guard stat(path, &status) == 0 else { throw opening(errno) }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw Failure(description: "is a directory, not a file")
-        default: throw Failure(description: "is not a regular file (a FIFO, socket or device)")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw opening(errno) }
-        defer { try? handle.close() }
-        do {
-            return try handle.readToEnd() ?? Data()
-        } catch {
-            throw Failure(description: "cannot be read: \(error.localizedDescription)")
+        guard fstat(fd, &status) == 0 else { throw opening(errno) }
+        if status.st_mode & S_IFMT == S_IFDIR { throw Failure(description: "is a directory, not a file") }
+        // Opened without blocking so a FIFO with no writer cannot hang the open; reads block.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { return data }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot be read: \(String(cString: strerror(errno)).lowercased())")
+            }
+            data.append(contentsOf: buffer[0..<count])
+            guard data.count <= maximumBytes else { throw Failure(description: "is larger than \(maximumBytes >> 20) MB") }
         }
     }
 
@@ -31,15 +40,15 @@ public enum LocalFile {
         code == ENOENT ? Failure(description: "does not exist") : Failure(description: "cannot be opened: \(String(cString: strerror(code)).lowercased())")
     }
 
-    /// The UTF-8 text of the regular file at `path`.
+    /// The UTF-8 text of the file at `path`.
     public static func text(_ path: String) throws(Failure) -> String {
         let bytes = try data(path)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            let valid = bytes.withUnsafeBytes { raw in
-                (0...raw.count).last { String(validating: raw.prefix($0), as: UTF8.self) != nil } ?? 0
-            }
-            throw Failure(description: "is not UTF-8 text (an invalid byte sequence at byte \(valid))")
-        }
-        return text
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        // One forward pass to name the first byte that is not UTF-8.
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        throw Failure(description: "is not UTF-8 text (an invalid byte sequence at byte \(offset))")
     }
 }

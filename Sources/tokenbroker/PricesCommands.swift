@@ -71,9 +71,9 @@ extension TokenBroker.Prices {
                 // The daemon may not be able to read the operator's file: send its bytes.
                 let data: Data
                 do {
-                    data = try Data(contentsOf: URL(fileURLWithPath: file))
+                    data = try LocalFile.data(file)
                 } catch {
-                    throw CommandFailure(description: "cannot read \(file): \(error.localizedDescription)")
+                    throw CommandFailure(description: "\(file): \(error)")
                 }
                 let source = URL(fileURLWithPath: file).lastPathComponent
                 summary = try await daemon.call { client throws(ControlClientError) in
