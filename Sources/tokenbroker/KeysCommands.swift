@@ -23,12 +23,9 @@ extension TokenBroker.Keys {
         @Option(help: "The policy used when a request asks for model auto.") var policy: String?
 
         func validate() throws {
-            // A tenant name goes into tables, logs and paths: printable, no '/'.
-            if tenant.isEmpty || tenant.contains("/") || tenant.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                throw ValidationError("--tenant must be a name without '/' or control characters")
-            }
-            if let budget, (Money(usd: budget).map { $0 > .zero } ?? false) == false {
-                throw ValidationError("--budget must be a positive decimal amount of USD (at most 10^23), not \(budget)")
+            if let problem = TenantName.problem(tenant) { throw ValidationError("--tenant \(problem)") }
+            if let budget, Money(operatorUSD: budget, allowingZero: false) == nil {
+                throw ValidationError("--budget must be \(Money.operatorUSDRule(allowingZero: false)), not \(budget)")
             }
             if let period, !["day", "month"].contains(period) { throw ValidationError("--period must be day or month") }
             if period != nil && budget == nil { throw ValidationError("--period needs --budget") }

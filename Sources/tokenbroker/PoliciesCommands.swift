@@ -98,8 +98,8 @@ extension TokenBroker.Credits {
         @Option(help: "When it expires (ISO 8601, YYYY-MM-DD, or a span from now such as 30d).") var expires: String?
 
         func validate() throws {
-            guard let value = Money(usd: usd), value >= .zero, usd.allSatisfy({ $0.isNumber || $0 == "." }) else {
-                throw ValidationError("--usd must be a non-negative decimal amount (at most 10^23), not \(usd)")
+            guard Money(operatorUSD: usd, allowingZero: true) != nil else {
+                throw ValidationError("--usd must be \(Money.operatorUSDRule(allowingZero: true)), not \(usd)")
             }
             if let expires, TimeArgument.future(expires, now: Date()) == nil {
                 throw ValidationError("--expires: not a time (ISO 8601, YYYY-MM-DD, or a span such as 30d): \(expires)")

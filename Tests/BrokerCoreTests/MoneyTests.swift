@@ -23,6 +23,21 @@ import Testing
         }
     }
 
+    /// Budgets and credits are stored in nano-dollars in an Int64: above that they were
+    /// clamped without a word (a $10^12 budget became $9.2·10^9).
+    @Test func operatorAmountsArePlainDecimalsTheStoreCanHold() {
+        #expect(Money(operatorUSD: "500.00", allowingZero: false) == Money(usd: "500"))
+        #expect(Money(operatorUSD: "9223372036.854775807", allowingZero: false) == Money.storableMaximum)
+        #expect(Money(operatorUSD: "0", allowingZero: true) == .zero)
+        for text in ["0", "9223372036.854775808", "1000000000000", "1e3", "1,000", "-1", "nan", "", " 5"] {
+            #expect(Money(operatorUSD: text, allowingZero: false) == nil, "\(text)")
+        }
+        #expect(TenantName.problem("acme-eu") == nil)
+        for name in ["", "a/b", "a\nb", "tab\there", String(repeating: "x", count: 201)] {
+            #expect(TenantName.problem(name) != nil, "\(name)")
+        }
+    }
+
     @Test func roundsBeyondTheScaleHalfEven() {
         #expect(ExactDecimal.parse("0.25", scale: 1) == 2)
         #expect(ExactDecimal.parse("0.35", scale: 1) == 4)

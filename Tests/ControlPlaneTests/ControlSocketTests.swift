@@ -161,6 +161,7 @@ import Testing
             (["keys", "create", "--tenant", "a", "--budget", "nan"], "--budget"),
             (["keys", "create", "--tenant", "a\nb"], "--tenant"),
             (["credits", "set", "alpha", "--usd", "99999999999999999999999999"], "--usd"),
+            (["keys", "create", "--tenant", "a", "--budget", "1000000000000"], "up to 9223372036.85"),
         ]
         for (arguments, text) in cases {
             let result = try CLIProcess.run(arguments + ["--socket", "/nonexistent/tb.sock"])

@@ -227,11 +227,7 @@ struct ConfigReader {
             try rejectUnknown(map, known: ["tenant", "key", "key_sha256", "budget_usd", "period", "policy"], field: field)
             guard let tenantValue = map["tenant"] else { throw error("\(field).tenant", "required") }
             let tenant = try string(tenantValue, field: "\(field).tenant")
-            guard !tenant.isEmpty, tenant.count <= 200, !tenant.contains("/"),
-                !tenant.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            else {
-                throw error("\(field).tenant", "expected a non-empty name without '/' or control characters (at most 200 characters)")
-            }
+            if let problem = TenantName.problem(tenant) { throw error("\(field).tenant", problem) }
             var key = GatewayConfiguration.BootstrapKey(tenant: tenant)
             if let value = map["key"] {
                 let text = try string(value, field: "\(field).key")
@@ -249,8 +245,8 @@ struct ConfigReader {
             }
             if let value = map["budget_usd"] {
                 let text = (value as? String) ?? "\(value)"
-                guard let budget = Money(usd: text), budget > .zero else {
-                    throw error("\(field).budget_usd", "expected a positive decimal amount of USD, got \"\(text)\"")
+                guard let budget = Money(operatorUSD: text, allowingZero: false) else {
+                    throw error("\(field).budget_usd", "expected \(Money.operatorUSDRule(allowingZero: false)), got \"\(text)\"")
                 }
                 key.budget = budget
             }

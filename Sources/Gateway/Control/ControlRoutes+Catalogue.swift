@@ -56,8 +56,8 @@ extension ControlRoutes {
         router.control(.put, "/v1/credits/:provider") { request, context in
             let provider = try known(context, gateway.state.snapshot)
             let body = try await ControlJSON.decode(CreditView.self, from: request)
-            guard let remaining = Money(usd: body.remainingUSD), remaining >= .zero else {
-                throw ControlError.badRequest("remaining_usd must be a non-negative decimal, got \(body.remainingUSD)")
+            guard let remaining = Money(operatorUSD: body.remainingUSD, allowingZero: true) else {
+                throw ControlError.badRequest("remaining_usd must be \(Money.operatorUSDRule(allowingZero: true)), got \(body.remainingUSD)")
             }
             var expires: Date?
             if let text = body.expiresAt {

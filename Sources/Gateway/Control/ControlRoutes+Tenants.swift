@@ -33,14 +33,13 @@ extension ControlRoutes {
 
     func createKey(_ body: KeyCreateRequest) throws -> CreatedKey {
         let tenant = body.tenant.trimmingCharacters(in: .whitespaces)
-        // The name goes into tables, logs and stream keys: printable, and no '/'.
-        guard !tenant.isEmpty, tenant.count <= 200, !tenant.contains("/"), !tenant.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw ControlError.badRequest("tenant must be a non-empty name without '/' or control characters (at most 200 characters)")
+        if let problem = TenantName.problem(tenant) {
+            throw ControlError.badRequest("tenant \(problem)")
         }
         var budget: Money?
         if let text = body.budgetUSD {
-            guard let value = Money(usd: text), value > .zero else {
-                throw ControlError.badRequest("budget_usd must be a positive decimal, got \(text)")
+            guard let value = Money(operatorUSD: text, allowingZero: false) else {
+                throw ControlError.badRequest("budget_usd must be \(Money.operatorUSDRule(allowingZero: false)), got \(text)")
             }
             budget = value
         }

@@ -1,0 +1,31 @@
+extension Money {
+    /// The largest amount the store keeps: it holds nano-dollars in an `Int64` (about 9.2
+    /// billion USD). A budget or credit above it would be clamped without a word.
+    public static let storableMaximum = Money(nanoUSD: Int64.max)
+
+    /// An amount an operator gives — a budget, a credit — as plain digits and a point, from
+    /// zero (when `allowingZero`) or above, up to ``storableMaximum``; nil otherwise. A
+    /// thousands separator or an exponent is refused: `0,05` is not 5, nor 0.05.
+    public init?(operatorUSD text: String, allowingZero: Bool) {
+        guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }), let value = Money(usd: text),
+            value <= Self.storableMaximum, allowingZero ? value >= .zero : value > .zero
+        else { return nil }
+        self = value
+    }
+
+    /// What ``init(operatorUSD:allowingZero:)`` takes, for messages.
+    public static func operatorUSDRule(allowingZero: Bool) -> String {
+        "\(allowingZero ? "a non-negative" : "a positive") decimal amount of USD (digits and a point) up to \(storableMaximum.decimalString(places: 2))"
+    }
+}
+
+/// Tenant names go into tables, logs and stream keys (`tenant/policy`).
+public enum TenantName {
+    /// Why `name` cannot name a tenant, or nil when it can.
+    public static func problem(_ name: String) -> String? {
+        if name.isEmpty || name.count > 200 { return "must be 1 to 200 characters" }
+        if name.contains("/") { return "must not contain '/'" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "must not contain control characters" }
+        return nil
+    }
+}
