@@ -98,8 +98,10 @@ enum EasyHandle {
     }
 
     static func error(_ code: CURLcode, transfer: Transfer) -> TransportError {
+        // Only when no connection could be made: a socket refused on a first address that a
+        // later one got past says nothing about a failure after that.
         let socketErrno = transfer.socketErrno.pointee
-        if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(socketErrno) {
+        if code == CURLE_COULDNT_CONNECT, [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(socketErrno) {
             return TransportError(
                 kind: .localResources, message: "cannot open a socket: \(String(cString: strerror(socketErrno)))",
                 curlCode: Int(code.rawValue))

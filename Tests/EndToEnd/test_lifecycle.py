@@ -271,7 +271,8 @@ def test_connections_the_daemon_cannot_open_fail_over_to_a_503_but_open_no_circu
     import urllib.request
     daemon = Daemon(mock, open_files=(128, 128))
     try:
-        mock.set("alpha-m-open", {"first_token_latency_ms": 600})
+        # Long enough for all 200 to be in flight at once even on a slow machine.
+        mock.set("alpha-m-open", {"first_token_latency_ms": 1500})
         body = json.dumps({"model": "auto", "messages": MESSAGES}).encode()
 
         def call(_):

@@ -75,6 +75,7 @@ import Testing
         ("demo_upstream: ftp://mock:9000", "demo_upstream"),
         ("circuit_breaker: {cool_down_seconds: 300, max_cool_down_seconds: 10}", "circuit_breaker.cool_down_seconds"),
         ("keys: [{tenant: a, key: tb-0123456789abcdef}, {tenant: b, key: tb-0123456789abcdef}]", "keys[1]"),
+        ("keys: [{tenant: a, key: abc0123456789abcdef}, {tenant: b, key_sha256: \"\(APIKeyHash.hash("abc0123456789abcdef"))\"}]", "keys[1]"),
     ])
     func badValuesNameTheirField(yaml: String, field: String) {
         #expect {

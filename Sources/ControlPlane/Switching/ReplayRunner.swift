@@ -33,7 +33,7 @@ public struct ReplayRunner: Sendable {
         let timeline = market.timeline
         let versions = timeline.versions.sorted { $0.key < $1.key }.flatMap { offer, list in list.map { (offer, $0) } }
         _ = try store.importPrices(
-            PriceBatch(models: timeline.models, offers: timeline.versions.keys.sorted().map { Offer(id: $0) }, versions: versions))
+            PriceBatch(models: timeline.models, offers: timeline.versions.keys.sorted().map { Offer(id: $0, enabled: false) }, versions: versions))
         let simulator = ReplaySimulator(timeline: timeline, workload: workload, thresholds: thresholds)
         guard let period = simulator.period else { return [] }
         var counters = Dictionary(uniqueKeysWithValues: thresholds.map { ($0, 0) })

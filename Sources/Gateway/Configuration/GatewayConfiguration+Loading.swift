@@ -257,8 +257,10 @@ struct ConfigReader {
             }
             if key.budget != nil, key.period == nil { key.period = .month }
             if let value = map["policy"] { key.policy = try string(value, field: "\(field).policy") }
-            // One key for two tenants would belong to whichever was created first.
-            if let earlier = keys.firstIndex(where: { ($0.key != nil && $0.key == key.key) || ($0.keySHA256 != nil && $0.keySHA256 == key.keySHA256) }) {
+            // One key for two tenants would belong to whichever was created first (compared
+            // by hash: a key may be given once as itself and once as its SHA-256).
+            func hash(_ key: GatewayConfiguration.BootstrapKey) -> String? { key.keySHA256 ?? key.key.map(APIKeyHash.hash) }
+            if let earlier = keys.firstIndex(where: { hash($0) == hash(key) }) {
                 throw error(field, "the same key as keys[\(earlier)]")
             }
             keys.append(key)

@@ -84,7 +84,7 @@ struct ChatCompletionsEndpoint: Sendable {
         do {
             body = try JSONParser.parse(buffer.readableBytesView, rejectDuplicateKeys: true)
         } catch {
-            throw GatewayError.invalidRequest("body is not valid JSON: \(error)")
+            throw GatewayError.invalidRequest("body is not valid JSON: \(GatewayError.excerpt(error.description))")
         }
         var profile: RequestProfile
         do {
