@@ -307,32 +307,26 @@ def test_connections_the_daemon_cannot_open_fail_over_to_a_503_but_open_no_circu
 def test_a_client_that_goes_quiet_is_closed_after_the_idle_timeout_but_a_slow_answer_is_not_cut(mock):
     import socket
     daemon = Daemon(mock, extra_config="idle_timeout_seconds: 1\n")
-    try:
-        host, port = daemon.address.rsplit(":", 1)
-        # Half a body, then nothing: the daemon closes the connection instead of holding it.
+    host, port = daemon.address.rsplit(":", 1)
+
+    def closed_within_seconds(sent):
+        """Sends `sent` on a new connection and waits for the daemon to close it."""
         with socket.create_connection((host, int(port)), timeout=10) as connection:
-            connection.sendall((f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"
-                                "Content-Length: 100\r\n\r\n{\"model\":\"").encode())
+            connection.sendall(sent)
             start = time.monotonic()
             while connection.recv(65536):
                 pass
-            assert time.monotonic() - start < 5
+            return time.monotonic() - start
+
+    head = f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"
+    try:
+        # Half a body, then nothing: the daemon closes the connection instead of holding it.
+        assert closed_within_seconds((head + "Content-Length: 100\r\n\r\n{\"model\":\"").encode()) < 5
         # A declared length far over the limit and no body (answering 413 at once would leave a
         # client that is sending the body blocked on a full window): closed as quiet too.
-        with socket.create_connection((host, int(port)), timeout=10) as connection:
-            connection.sendall((f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"
-                                "Content-Length: 999999999999\r\n\r\n").encode())
-            start = time.monotonic()
-            while connection.recv(65536):
-                pass
-            assert time.monotonic() - start < 5
+        assert closed_within_seconds((head + "Content-Length: 999999999999\r\n\r\n").encode()) < 5
         # Half a request head, then nothing: closed too.
-        with socket.create_connection((host, int(port)), timeout=10) as connection:
-            connection.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n")
-            start = time.monotonic()
-            while connection.recv(65536):
-                pass
-            assert time.monotonic() - start < 5
+        assert closed_within_seconds(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n") < 5
         # An upstream that takes longer than the idle timeout to answer is waited for.
         mock.set("alpha-m-open", {"first_token_latency_ms": 2500})
         assert provider_of(client_for(daemon))[0] == "alpha"
