@@ -224,10 +224,28 @@ def open_file_limits(pid):
     return int(soft), int(hard)
 
 
+def chats_at_once(daemon, count):
+    """`count` chat requests sent at once: each answer's (status, provider), or (status, error body)."""
+    import urllib.error
+    import urllib.request
+    body = json.dumps({"model": "auto", "messages": MESSAGES}).encode()
+
+    def call(_):
+        request = urllib.request.Request(
+            daemon.url + "/chat/completions", data=body,
+            headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.headers["x-tokenbroker-provider"]
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(call, range(count)))
+
+
 def test_a_low_soft_open_file_limit_is_raised_so_more_requests_fit_in_flight_than_it_allowed(mock):
     import resource
-    import urllib.request
-    from harness import KEY
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     if hard != resource.RLIM_INFINITY and hard < 1024:
         pytest.skip(f"the hard open-file limit here is {hard}; the test needs room above 128")
@@ -238,18 +256,7 @@ def test_a_low_soft_open_file_limit_is_raised_so_more_requests_fit_in_flight_tha
         assert "open-file limit raised from 128" in daemon.log_text()
         # 160 requests held 400 ms upstream need ~320 descriptors at once: over the old limit.
         mock.set("alpha-m-open", {"first_token_latency_ms": 400})
-        body = json.dumps({"model": "auto", "messages": MESSAGES}).encode()
-
-        def call(_):
-            request = urllib.request.Request(
-                daemon.url + "/chat/completions", data=body,
-                headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.headers["x-tokenbroker-provider"]
-
-        with concurrent.futures.ThreadPoolExecutor(max_workers=160) as pool:
-            results = list(pool.map(call, range(160)))
-        assert results == [(200, "alpha")] * 160
+        assert chats_at_once(daemon, 160) == [(200, "alpha")] * 160
     finally:
         daemon.stop()
 
@@ -267,26 +274,11 @@ def test_connections_the_daemon_cannot_open_fail_over_to_a_503_but_open_no_circu
     """Out of descriptors, the daemon's upstream sockets fail: those requests end in a 503
     naming localResources, and no provider's circuit opens for it (the previous build opened
     alpha's and sent the next request to beta)."""
-    import urllib.error
-    import urllib.request
     daemon = Daemon(mock, open_files=(128, 128))
     try:
         # Long enough for all 200 to be in flight at once even on a slow machine.
         mock.set("alpha-m-open", {"first_token_latency_ms": 1500})
-        body = json.dumps({"model": "auto", "messages": MESSAGES}).encode()
-
-        def call(_):
-            request = urllib.request.Request(
-                daemon.url + "/chat/completions", data=body,
-                headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    return response.status, ""
-            except urllib.error.HTTPError as error:
-                return error.code, error.read().decode()
-
-        with concurrent.futures.ThreadPoolExecutor(max_workers=200) as pool:
-            results = list(pool.map(call, range(200)))
+        results = chats_at_once(daemon, 200)
         statuses = [status for status, _ in results]
         assert set(statuses) <= {200, 503}, statuses
         refused = [text for status, text in results if status == 503]
