@@ -9,7 +9,7 @@ public enum LocalFile {
     }
 
     /// Larger is no configuration, provider or price file (and `/dev/zero` never ends).
-    public static let maximumBytes = 1 << 30
+    public static let maximumBytes = 256 << 20
 
     /// The bytes of the file at `path` (symbolic links followed). A pipe (`<(…)`, `/dev/stdin`)
     /// is read to its end; one with no writer reads as empty instead of waiting for one.
