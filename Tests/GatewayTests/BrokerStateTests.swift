@@ -142,8 +142,17 @@ import Testing
         }
     }
 
+    /// Our adapter refusing what its format cannot express (no status: nothing was sent) is
+    /// no verdict on the request: another format may carry it.
+    @Test func whatAnAdapterCannotTranslateFailsOver() {
+        let untranslatable = UpstreamError(kind: .badRequest, message: "request: tool call c2 has no function")
+        #expect(ChatCompletionsEndpoint.isUntranslatable(untranslatable))
+        #expect(ChatCompletionsEndpoint.failsOver(untranslatable))
+        #expect(!ChatCompletionsEndpoint.failsOver(UpstreamError(kind: .badRequest, status: 400, message: "bad")))
+    }
+
     @Test func onlyRequestFaultsStopFailover() {
-        #expect(!ChatCompletionsEndpoint.failsOver(UpstreamError(kind: .badRequest, message: "")))
+        #expect(!ChatCompletionsEndpoint.failsOver(UpstreamError(kind: .badRequest, status: 400, message: "")))
         #expect(!ChatCompletionsEndpoint.failsOver(UpstreamError(kind: .contextLengthExceeded, message: "")))
         for kind in [
             UpstreamError.Kind.overloaded, .rateLimited, .serverError, .timeout, .connectionFailure, .malformedResponse, .authentication,

@@ -26,11 +26,15 @@ extension ChatCompletionsEndpoint {
                 }
                 break
             }
-            if gateway.state.admit(offer, at: now) == .rejected {
+            let admission = gateway.state.admit(offer, at: now)
+            if admission == .rejected {
                 attempts.append("\(offer):circuit_open")
                 continue
             }
+            // Only this attempt's outcome may settle the probe it is (or hand it back).
+            let probe = admission == .probe
             guard let call = self.call(for: offer, prepared) else {
+                if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
                 attempts.append("\(offer):unavailable")
                 continue
             }
@@ -63,16 +67,16 @@ extension ChatCompletionsEndpoint {
                 // A client that went away (or a daemon that stopped) is nobody's failure: no
                 // breaker penalty (a probe is handed back), no more offers.
                 if Task.isCancelled {
-                    gateway.state.record(.inconclusive, for: offer, at: Date())
+                    if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
                     return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
                 }
-                failed(offer, error, attemptStart)
+                failed(offer, error, attemptStart, probe: probe)
                 attempts.append("\(offer):\(Self.outcome(error))")
                 failures.append(error)
                 if !Self.failsOver(error) { break }
             } catch {
                 // Only cancellation gets here (while the first stream event was awaited).
-                gateway.state.record(.inconclusive, for: offer, at: Date())
+                if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
                 return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
             }
         }
@@ -89,12 +93,20 @@ extension ChatCompletionsEndpoint {
     /// Whether another offer may succeed where this one failed. A request the provider
     /// rejects as malformed or too long would fail everywhere, so it goes back to the client.
     static func failsOver(_ error: UpstreamError) -> Bool {
-        switch error.kind {
+        if isUntranslatable(error) { return true }
+        return switch error.kind {
         case .badRequest, .contextLengthExceeded: false
         // The provider's key or account is at fault, not the request: another provider may serve it.
         case .authentication, .permission, .notFound: true
         default: error.isRetryable
         }
+    }
+
+    /// Refused by our own adapter (no status: nothing was sent) because its wire format cannot
+    /// express the request — a custom tool call to Anthropic, say. Another format may: the
+    /// next offer is tried, and the provider is not blamed.
+    static func isUntranslatable(_ error: UpstreamError) -> Bool {
+        error.kind == .badRequest && error.status == nil
     }
 
     private func call(for offer: OfferID, _ prepared: Prepared) -> ProviderClient.Call? {
@@ -112,15 +124,15 @@ extension ChatCompletionsEndpoint {
         gateway.metrics.upstream(provider: offer.provider, outcome: "ok", duration: .now - start)
     }
 
-    private func failed(_ offer: OfferID, _ error: UpstreamError, _ start: ContinuousClock.Instant) {
+    private func failed(_ offer: OfferID, _ error: UpstreamError, _ start: ContinuousClock.Instant, probe: Bool) {
         gateway.metrics.upstream(provider: offer.provider, outcome: error.kind.rawValue, duration: .now - start)
         // A request the client got wrong says nothing about the provider's health, nor does
         // a connection this process could not open; a probe they were is handed back.
         if error.kind == .localResources {
             gateway.logger.warning("cannot open a connection to \(offer.provider): \(error.message)")
         }
-        guard Self.failsOver(error), error.kind != .localResources else {
-            gateway.state.record(.inconclusive, for: offer, at: Date())
+        guard Self.failsOver(error), error.kind != .localResources, !Self.isUntranslatable(error) else {
+            if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
             return
         }
         let transition = gateway.state.record(
@@ -244,6 +256,10 @@ extension ChatCompletionsEndpoint {
                 status: .badRequest, type: "invalid_request_error",
                 code: last.kind == .contextLengthExceeded ? "context_length_exceeded" : "upstream_rejected_request",
                 param: nil, message: "\(prepared.decision.ranked.first?.offer.provider ?? "the provider") rejected the request: \(last.message)")
+        } else if !failures.isEmpty, failures.allSatisfy(Self.isUntranslatable) {
+            error = GatewayError(
+                status: .badRequest, type: "invalid_request_error", code: "upstream_rejected_request", param: nil,
+                message: "no offer tried can express the request in its provider's format (\(attempts.joined(separator: ", "))): \(failures.last?.message ?? "")")
         } else {
             let allTimedOut = !failures.isEmpty && failures.allSatisfy { $0.kind == .timeout }
             let busy = failures.contains { [.rateLimited, .overloaded, .localResources].contains($0.kind) } || failures.isEmpty
