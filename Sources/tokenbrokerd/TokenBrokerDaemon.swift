@@ -108,7 +108,7 @@ struct TokenBrokerDaemon: AsyncParsableCommand {
             try configuration.checkAgainst(policies: catalogue.policies.keys)
             print(
                 "catalogue: \(catalogue.providers.count) providers, \(catalogue.models.count) models, "
-                    + "\(catalogue.offers.count { $0.offer.enabled }) offers, \(catalogue.policies.count) policies (\(configuration.providersDirectory))")
+                    + "\(catalogue.offers.count { $0.offer.enabled && catalogue.providers[$0.id.provider]?.enabled == true }) offers, \(catalogue.policies.count) policies (\(configuration.providersDirectory))")
             print("configuration: ok (listen \(configuration.listen), db \(configuration.database))")
         } catch {
             throw failure("\(error)")

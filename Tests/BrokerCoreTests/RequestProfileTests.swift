@@ -101,6 +101,8 @@ import Testing
         (#"{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function"}}"#, "tool_choice.function.name", "must be a string"),
         (#"{"messages":[{"role":"user","content":"x"}],"tools":[{}]}"#, "tools[0].function.name", "is required (a string)"),
         (#"{"messages":[{"role":"user","content":"x"}],"tools":[5]}"#, "tools[0]", "must be an object"),
+        (#"{"messages":[{"role":"user","content":"x"}],"tools":[{"type":"bogus"}]}"#, "tools[0].type", "must be one of function, custom"),
+        (#"{"messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"bogus"}]}]}"#, "messages[0].tool_calls[0].type", "must be one of function, custom"),
         (#"{"messages":[{"role":"user","content":"x"}],"parallel_tool_calls":"no"}"#, "parallel_tool_calls", "must be true or false"),
         (#"{"messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":1}}"#, "stream_options.include_usage", "must be true or false"),
         (#"{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema"}}"#, "response_format.json_schema", "is required (an object) for type json_schema"),

@@ -299,10 +299,10 @@ def test_connections_the_daemon_cannot_open_fail_over_to_a_503_but_open_no_circu
 def test_a_client_that_goes_quiet_is_closed_after_the_idle_timeout_but_a_slow_answer_is_not_cut(mock):
     import socket
     daemon = Daemon(mock, extra_config="idle_timeout_seconds: 1\n")
-    host, port = daemon.address.rsplit(":", 1)
 
     def closed_within_seconds(sent):
         """Sends `sent` on a new connection and waits for the daemon to close it."""
+        host, port = daemon.address.rsplit(":", 1)
         with socket.create_connection((host, int(port)), timeout=10) as connection:
             connection.sendall(sent)
             start = time.monotonic()

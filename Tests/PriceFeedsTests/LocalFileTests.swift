@@ -26,9 +26,17 @@ import Testing
         #expect(failure(directory + "/missing.yaml") == "does not exist")
         try FileManager.default.createDirectory(atPath: directory + "/dir.yaml", withIntermediateDirectories: false)
         #expect(failure(directory + "/dir.yaml") == "is a directory, not a file")
-        // A FIFO nobody writes to reads as empty rather than waiting for a writer.
+        // A FIFO nobody writes to is refused rather than waited on, or read as an empty file
+        // (a reload of `--config <(…)` would have taken that for "all defaults").
         #expect(mkfifo(directory + "/fifo.yaml", 0o600) == 0)
-        #expect(try LocalFile.text(directory + "/fifo.yaml") == "")
+        #expect(failure(directory + "/fifo.yaml") == "is a pipe or device with nothing to read (its writer is gone or never wrote)")
+        // A pipe with something in it is read to its end.
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        _ = "id: piped\n".withCString { write(ends[1], $0, 10) }
+        close(ends[1])
+        #expect(try LocalFile.text("/proc/self/fd/\(ends[0])") == "id: piped\n")
+        close(ends[0])
         try FileManager.default.createSymbolicLink(atPath: directory + "/a.yaml", withDestinationPath: directory + "/b.yaml")
         try FileManager.default.createSymbolicLink(atPath: directory + "/b.yaml", withDestinationPath: directory + "/a.yaml")
         #expect(failure(directory + "/a.yaml")?.hasPrefix("cannot be opened: too many levels of symbolic links") == true)

@@ -3,19 +3,20 @@ extension Money {
     /// billion USD). A budget or credit above it would be clamped without a word.
     public static let storableMaximum = Money(nanoUSD: Int64.max)
 
-    /// An amount an operator gives — a budget, a credit — as plain digits and a point, from
-    /// zero (when `allowingZero`) or above, up to ``storableMaximum``; nil otherwise. A
-    /// thousands separator or an exponent is refused: `0,05` is not 5, nor 0.05.
+    /// An amount an operator gives — a budget, a credit — as a decimal (`500`, `1,000.50`,
+    /// `1e6`; separators only where they group by three, so `0,05` is refused), from zero
+    /// (when `allowingZero`) or at least one nano-dollar (what the store keeps), up to
+    /// ``storableMaximum``; nil otherwise.
     public init?(operatorUSD text: String, allowingZero: Bool) {
-        guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }), let value = Money(usd: text),
-            value <= Self.storableMaximum, allowingZero ? value >= .zero : value > .zero
+        guard let value = Money(usd: text), value <= Self.storableMaximum,
+            allowingZero ? value >= .zero : value.roundedNanoUSD > 0
         else { return nil }
         self = value
     }
 
     /// What ``init(operatorUSD:allowingZero:)`` takes, for messages.
     public static func operatorUSDRule(allowingZero: Bool) -> String {
-        "\(allowingZero ? "a non-negative" : "a positive") decimal amount of USD (digits and a point) up to \(storableMaximum.decimalString(places: 2))"
+        "\(allowingZero ? "a non-negative" : "a positive") decimal amount of USD up to \(storableMaximum.decimalString(places: 2))"
     }
 }
 

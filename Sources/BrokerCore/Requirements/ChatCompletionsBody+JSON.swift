@@ -77,7 +77,9 @@ extension ChatCompletionsBody {
             for (index, tool) in tools.enumerated() {
                 guard case .object(let fields) = tool else { throw RequestError(field: "tools[\(index)]", message: "must be an object") }
                 let type = fields["type"]
-                guard type == nil || type?.stringValue != nil else { throw RequestError(field: "tools[\(index)].type", message: "must be a string") }
+                guard type == nil || type?.stringValue.map(toolTypes.contains) == true else {
+                    throw RequestError(field: "tools[\(index)].type", message: "must be one of \(toolTypes.joined(separator: ", "))")
+                }
                 if type == nil || type?.stringValue == "function" {
                     guard fields["function"]?["name"]?.stringValue != nil else {
                         throw RequestError(field: "tools[\(index)].function.name", message: "is required (a string)")
@@ -95,6 +97,9 @@ extension ChatCompletionsBody {
             throw RequestError(field: "response_format.json_schema", message: "is required (an object) for type json_schema")
         }
     }
+
+    /// OpenAI's tool types in chat completions (and so of the calls an assistant made).
+    static let toolTypes = ["function", "custom"]
 
     /// A number within `range`; its JSON text is kept as it is for the provider.
     static func optionalNumber(_ value: JSON?, _ field: String, in range: ClosedRange<Double>) throws(RequestError) {
@@ -199,6 +204,10 @@ extension ChatCompletionsBody.Message {
                 guard case .object(let fields) = item else { throw RequestError(field: path(".tool_calls[\(call)]"), message: "must be an object") }
                 // Function calls name their function; other types (`custom`) carry their own shape.
                 let type = fields["type"]?.stringValue
+                if let type, !ChatCompletionsBody.toolTypes.contains(type) {
+                    throw RequestError(
+                        field: path(".tool_calls[\(call)].type"), message: "must be one of \(ChatCompletionsBody.toolTypes.joined(separator: ", "))")
+                }
                 if type == nil || type == "function", fields["function"]?["name"]?.stringValue == nil {
                     throw RequestError(field: path(".tool_calls[\(call)].function.name"), message: "is required (a string)")
                 }
