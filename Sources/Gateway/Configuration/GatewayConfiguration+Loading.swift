@@ -68,7 +68,7 @@ extension GatewayConfiguration {
         if let value = overrides.database { database = value }
         if let value = overrides.providersDirectory { providersDirectory = value }
         if let value = overrides.demoUpstream {
-            demoUpstream = value.isEmpty ? nil : try Self.upstreamURL(value, field: "demo_upstream", source: source)
+            demoUpstream = value.isEmpty ? nil : try Self.demoUpstreamURL(value, source: source)
         }
         if let value = overrides.logLevel {
             guard Self.logLevels.contains(value) else {
@@ -81,9 +81,9 @@ extension GatewayConfiguration {
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// An `http://` or `https://` URL with a host, as the demo overlay's upstream must be.
-    static func upstreamURL(_ text: String, field: String, source: String) throws(ConfigurationError) -> String {
+    static func demoUpstreamURL(_ text: String, source: String) throws(ConfigurationError) -> String {
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
-            throw ConfigurationError(source: source, field: field, message: "expected an http:// or https:// URL with a host, got \"\(text)\"")
+            throw ConfigurationError(source: source, field: "demo_upstream", message: "expected an http:// or https:// URL with a host, got \"\(text)\"")
         }
         return text
     }
@@ -110,7 +110,7 @@ extension GatewayConfiguration {
         if let value = map["db"] { configuration.database = try reader.string(value, field: "db") }
         if let value = map["providers"] { configuration.providersDirectory = try reader.string(value, field: "providers") }
         if let value = map["demo_upstream"] {
-            configuration.demoUpstream = try upstreamURL(try reader.string(value, field: "demo_upstream"), field: "demo_upstream", source: source)
+            configuration.demoUpstream = try demoUpstreamURL(try reader.string(value, field: "demo_upstream"), source: source)
         }
         if let value = map["log_level"] {
             let level = try reader.string(value, field: "log_level")

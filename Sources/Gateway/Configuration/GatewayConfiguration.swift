@@ -73,13 +73,18 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// at start and on reload: the control socket's path fits a Unix socket, and each
     /// bootstrap key's policy exists (as `tokenbroker keys create` insists).
     public func checkAgainst(policies: some Collection<String>) throws(ConfigurationError) {
-        guard controlSocketPath.utf8.count < 108 else {
-            throw ConfigurationError(field: "control_socket", message: "\(controlSocketPath) is too long for a Unix socket (at most 107 bytes)")
-        }
+        try Self.checkControlSocket(controlSocketPath)
         for (index, key) in bootstrapKeys.enumerated() {
             guard let policy = key.policy, policy != "auto", !policies.contains(policy) else { continue }
             throw ConfigurationError(
                 field: "keys[\(index)].policy", message: "no policy \(policy) in the catalogue (known: \(policies.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// A Unix socket's path fits `sun_path`: 107 bytes and its terminating zero.
+    static func checkControlSocket(_ path: String) throws(ConfigurationError) {
+        guard path.utf8.count < 108 else {
+            throw ConfigurationError(field: "control_socket", message: "\(path) is too long for a Unix socket (at most 107 bytes)")
         }
     }
 

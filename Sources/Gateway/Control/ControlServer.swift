@@ -60,9 +60,7 @@ struct ControlServer: Service {
 
     /// Creates the socket's directory if needed and clears a stale socket file; refuses a live one.
     static func prepare(path: String, group: UInt32?) throws {
-        guard path.utf8.count < 108 else {
-            throw ConfigurationError(field: "control_socket", message: "\(path) is too long for a Unix socket (at most 107 bytes)")
-        }
+        try GatewayConfiguration.checkControlSocket(path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(

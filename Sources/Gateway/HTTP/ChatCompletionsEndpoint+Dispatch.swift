@@ -34,7 +34,7 @@ extension ChatCompletionsEndpoint {
             // Only this attempt's outcome may settle the probe it is (or hand it back).
             let probe = admission == .probe
             guard let call = self.call(for: offer, prepared) else {
-                if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
+                if probe { handBack(offer) }
                 attempts.append("\(offer):unavailable")
                 continue
             }
@@ -67,7 +67,7 @@ extension ChatCompletionsEndpoint {
                 // A client that went away (or a daemon that stopped) is nobody's failure: no
                 // breaker penalty (a probe is handed back), no more offers.
                 if Task.isCancelled {
-                    if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
+                    if probe { handBack(offer) }
                     return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
                 }
                 failed(offer, error, attemptStart, probe: probe)
@@ -76,7 +76,7 @@ extension ChatCompletionsEndpoint {
                 if !Self.failsOver(error) { break }
             } catch {
                 // Only cancellation gets here (while the first stream event was awaited).
-                if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
+                if probe { handBack(offer) }
                 return cancelled(prepared, attempts: attempts + ["\(offer):cancelled"])
             }
         }
@@ -124,6 +124,11 @@ extension ChatCompletionsEndpoint {
         gateway.metrics.upstream(provider: offer.provider, outcome: "ok", duration: .now - start)
     }
 
+    /// A probe whose attempt said nothing about the offer: the next request probes instead.
+    private func handBack(_ offer: OfferID) {
+        gateway.state.record(.inconclusive, for: offer, at: Date())
+    }
+
     private func failed(_ offer: OfferID, _ error: UpstreamError, _ start: ContinuousClock.Instant, probe: Bool) {
         gateway.metrics.upstream(provider: offer.provider, outcome: error.kind.rawValue, duration: .now - start)
         // A request the client got wrong says nothing about the provider's health, nor does
@@ -132,7 +137,7 @@ extension ChatCompletionsEndpoint {
             gateway.logger.warning("cannot open a connection to \(offer.provider): \(error.message)")
         }
         guard Self.failsOver(error), error.kind != .localResources, !Self.isUntranslatable(error) else {
-            if probe { gateway.state.record(.inconclusive, for: offer, at: Date()) }
+            if probe { handBack(offer) }
             return
         }
         let transition = gateway.state.record(
