@@ -55,7 +55,9 @@ public struct PriceHistoryImporter: PriceImporter {
 
     func offer(_ row: Row) throws(ImportError) -> EntryOutcome {
         let day = row["observed_at"]
-        guard let effectiveAt = UTCDay.parse(day) else { throw row.error("observed_at", "not a YYYY-MM-DD date: \"\(day)\"") }
+        guard let effectiveAt = DateParsing.calendarDay(day) else {
+            throw row.error("observed_at", "not a YYYY-MM-DD date from \(DateParsing.years.lowerBound) to \(DateParsing.years.upperBound): \"\(day)\"")
+        }
         let provider = try row.required("provider")
         let modelID = try row.required("model")
         let input = try row.price("input_usd_per_mtok")

@@ -47,12 +47,37 @@ import Testing
     }
 
     @Test func calendarDays() {
-        #expect(UTCDay.parse("1970-01-01") == Date(timeIntervalSince1970: 0))
-        #expect(UTCDay.parse("2024-02-29") == day("2024-02-29"))
-        #expect(UTCDay.parse("2000-02-29") == day("2000-02-29"))
-        #expect(UTCDay.parse("2100-02-29") == nil)
-        #expect(UTCDay.parse("2026-07-24") == day("2026-07-24"))
-        #expect(UTCDay.parse("1969-12-31") == Date(timeIntervalSince1970: -86_400))
-        #expect(UTCDay.parse("2025-06-11T00:00") == nil)
+        #expect(DateParsing.calendarDay("1970-01-01") == Date(timeIntervalSince1970: 0))
+        #expect(DateParsing.calendarDay("2024-02-29") == day("2024-02-29"))
+        #expect(DateParsing.calendarDay("2000-02-29") == day("2000-02-29"))
+        #expect(DateParsing.calendarDay("2100-02-29") == nil)
+        #expect(DateParsing.calendarDay("2026-07-24") == day("2026-07-24"))
+        #expect(DateParsing.calendarDay("9999-12-31") == day("9999-12-31"))
+        // No price predates 1970; year 0000 does not exist.
+        #expect(DateParsing.calendarDay("1969-12-31") == nil)
+        #expect(DateParsing.calendarDay("0000-01-01") == nil)
+        #expect(DateParsing.calendarDay("2025-06-11T00:00:00Z") == nil)
+        #expect(DateParsing.calendarDay("2025-6-11") == nil)
+        #expect(DateParsing.calendarDay("2025-06-1a") == nil)
+    }
+
+    /// Timestamps are strict too: Foundation's parser rolled `T25:00:00Z` over into the next day.
+    @Test func timestamps() {
+        let midnight = day("2026-01-01")
+        #expect(DateParsing.date("2026-01-01") == midnight)
+        #expect(DateParsing.date(" 2026-01-01T00:00:00Z ") == midnight)
+        #expect(DateParsing.date("2026-01-01T12:34:56Z") == midnight.addingTimeInterval(45_296))
+        #expect(DateParsing.date("2026-01-01t12:34:56z") == midnight.addingTimeInterval(45_296))
+        #expect(DateParsing.date("2026-01-01T12:34:56.25Z") == midnight.addingTimeInterval(45_296.25))
+        #expect(DateParsing.date("2026-01-01T02:00:00+02:00") == midnight)
+        #expect(DateParsing.date("2025-12-31T19:30:00-04:30") == midnight)
+        for bad in [
+            "2026-01-01T25:00:00Z", "2026-01-01T23:60:00Z", "2026-01-01T23:59:60Z", "2026-02-30T00:00:00Z",
+            "2026-01-01T00:00:00", "2026-01-01T00:00Z", "2026-01-01T00:00:00+0200", "2026-01-01T00:00:00+24:00",
+            "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00.1234567890Z", "2026-01-01 00:00:00Z", "0000-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Zjunk", "2026-01-01T0a:00:00Z", "", "2026",
+        ] {
+            #expect(DateParsing.date(bad) == nil, "\(bad)")
+        }
     }
 }

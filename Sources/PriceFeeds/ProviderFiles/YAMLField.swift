@@ -171,28 +171,3 @@ struct YAMLField {
         return result
     }
 }
-
-/// Dates as the catalogue files and price files write them.
-public enum DateParsing {
-    /// `YYYY-MM-DD` as midnight UTC, or ISO 8601 with a time and zone.
-    public static func date(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let parts = trimmed.split(separator: "-")
-        if parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), parts[0].count == 4,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1...12).contains(month), (1...31).contains(day)
-        {
-            var components = DateComponents()
-            components.year = year
-            components.month = month
-            components.day = day
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            guard let date = calendar.date(from: components),
-                calendar.component(.day, from: date) == day
-            else { return nil }
-            return date
-        }
-        return try? Date(trimmed, strategy: .iso8601)
-    }
-}
