@@ -11,8 +11,8 @@ struct TokenBrokerMock: AsyncParsableCommand {
         commandName: "tokenbroker-mock",
         abstract: "Mock LLM provider (OpenAI, Anthropic and Gemini wire formats) for tests, demos and benchmarks.",
         discussion: """
-            Prints 'tokenbroker-mock listening on ADDRESS' once it accepts connections, with the
-            real port when --listen asks for port 0. Change behaviour at run time with
+            Prints 'tokenbroker-mock listening on ADDRESS' once it accepts connections, with the \
+            real port when --listen asks for port 0. Change behaviour at run time with \
             PUT /_mock/models/{model}; see docs/mock.md.
             """)
 

@@ -9,10 +9,10 @@ struct TokenBroker: AsyncParsableCommand {
         commandName: "tokenbroker",
         abstract: "Inspect and steer the TokenBroker price-aware LLM gateway.",
         discussion: """
-            Commands talk to the running tokenbrokerd over its control socket (--socket, else
-            TOKENBROKER_SOCKET, else var/tokenbroker.sock). route explain, offers list and prices
-            history|import also take --offline to work on the provider files (and, with --db, a
-            TokenBroker SQLite database) without a daemon. --json on every command prints JSON.
+            Commands talk to the running tokenbrokerd over its control socket (--socket, else \
+            TOKENBROKER_SOCKET, else var/tokenbroker.sock). route explain, offers list and prices \
+            history|import also take --offline to work on the provider files (and, with --db, a \
+            TokenBroker SQLite database) without a daemon. --json on every command prints JSON. \
             Exit codes: 0 success, 1 refused or failed, 2 bad usage.
             """,
         subcommands: [

@@ -15,8 +15,8 @@ struct TokenBrokerDaemon: AsyncParsableCommand {
         commandName: "tokenbrokerd",
         abstract: "The TokenBroker daemon: routes OpenAI-style requests to the cheapest adequate offer.",
         discussion: """
-            Prints 'tokenbrokerd listening on HOST:PORT' once it accepts connections. SIGTERM or
-            SIGINT drain requests in flight and flush the decision log; SIGHUP reloads the
+            Prints 'tokenbrokerd listening on HOST:PORT' once it accepts connections. SIGTERM or \
+            SIGINT drain requests in flight and flush the decision log; SIGHUP reloads the \
             configuration file and the provider files (a bad file keeps the running catalogue).
             """)
 

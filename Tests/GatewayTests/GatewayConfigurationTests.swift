@@ -68,7 +68,6 @@ import Testing
         ("log_level: loud", "log_level"),
         ("access_log: sometimes", "access_log"),
         ("keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]", "keys[0].key_sha256"),
-        ("listen: [1, 2", "yaml"),
         ("demo_upstream: not a url", "demo_upstream"),
         ("keys: [{tenant: \"a/b\", key: tb-0123456789abcdef}]", "keys[0].tenant"),
         ("keys: [{tenant: \"a\\nb\", key: tb-0123456789abcdef}]", "keys[0].tenant"),
@@ -83,6 +82,19 @@ import Testing
         } throws: { error in
             let error = error as? ConfigurationError
             return error?.field == field && error?.source == "tb.yaml"
+        }
+    }
+
+    /// One line with the position, as for provider files (Yams's own text spans three lines).
+    @Test(arguments: [
+        ("listen: [1, 2", "tb.yaml:2:1: YAML syntax: did not find expected ',' or ']'"),
+        ("log_level: info\nlog_level: debug\n", "tb.yaml:1:1: YAML syntax: duplicated keys: log_level"),
+    ])
+    func yamlSyntaxErrorsAreOneLineWithTheirPosition(yaml: String, expected: String) {
+        #expect {
+            _ = try GatewayConfiguration.parse(yaml: yaml, source: "tb.yaml")
+        } throws: { error in
+            (error as? ConfigurationError)?.description == expected
         }
     }
 

@@ -95,7 +95,10 @@ extension GatewayConfiguration {
         do {
             root = try Yams.load(yaml: yaml)
         } catch {
-            throw ConfigurationError(source: source, field: "yaml", message: "\(error)")
+            guard let syntax = YAMLSyntaxError(error) else {
+                throw ConfigurationError(source: source, field: "yaml", message: "\(error)")
+            }
+            throw ConfigurationError(source: syntax.place(in: source), field: "YAML syntax", message: syntax.problem)
         }
         var configuration = GatewayConfiguration()
         guard let root else { return configuration }

@@ -18,21 +18,9 @@ struct YAMLField {
             return YAMLField(node: node, file: file, path: "")
         } catch let error as ProviderFileError {
             throw error
-        } catch let error as YamlError {
-            throw Self.syntaxError(error, file: file)
         } catch {
-            throw ProviderFileError(file: file, message: "not YAML: \(error)")
-        }
-    }
-
-    private static func syntaxError(_ error: YamlError, file: String) -> ProviderFileError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ProviderFileError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return ProviderFileError(file: file, message: "duplicated keys: \(duplicates.joined(separator: ", "))")
-        default:
-            return ProviderFileError(file: file, message: "YAML syntax: \(error)")
+            guard let syntax = YAMLSyntaxError(error) else { throw ProviderFileError(file: file, message: "not YAML: \(error)") }
+            throw ProviderFileError(file: file, line: syntax.line, column: syntax.column, message: syntax.message)
         }
     }
 
@@ -169,5 +157,33 @@ struct YAMLField {
         var result: [String] = []
         for item in try list() { result.append(try item.nonEmptyString()) }
         return result
+    }
+}
+
+/// libyaml's complaint in one line with its position: Yams's own description spans three
+/// lines (the problem, the offending line, a caret) and repeats the position in prose.
+public struct YAMLSyntaxError: Error, Sendable {
+    public var line: Int?
+    public var column: Int?
+    public var problem: String
+
+    /// nil when `error` is not one of Yams's.
+    public init?(_ error: any Error) {
+        guard let error = error as? YamlError else { return nil }
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            (line, column, self.problem) = (mark.line, mark.column, problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            (line, column, problem) = (context.mark.line, context.mark.column, "duplicated keys: \(duplicates.sorted().joined(separator: ", "))")
+        default:
+            (line, column, problem) = (nil, nil, "\(error)".split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
+    }
+
+    public var message: String { "YAML syntax: \(problem)" }
+
+    /// `file:line:column`, as far as the position is known.
+    public func place(in file: String) -> String {
+        [file, line.map(String.init), column.map(String.init)].compactMap { $0 }.joined(separator: ":")
     }
 }
