@@ -47,7 +47,7 @@ http {
   fastcgi_temp_path $work/nginx-fastcgi;
   uwsgi_temp_path $work/nginx-uwsgi;
   scgi_temp_path $work/nginx-scgi;
-  upstream mock { server $mock; keepalive 64; }
+  upstream mock { server $mock; keepalive 1024; }
   server {
     listen 127.0.0.1:$nginx_port;
     location / {

@@ -21,7 +21,11 @@ public final class CurlTransport: Sendable {
         /// Connections open to one host at once; 0: no limit. Over HTTP/1.1 every request in
         /// flight needs a connection of its own, and a request over the limit waits for one.
         public var maxConnectionsPerHost: Int
-        /// Connections kept in the cache in all (idle ones beyond this are closed).
+        /// Connections libcurl's cache holds at least (in use and idle; past the limit the
+        /// oldest idle one is closed when a transfer ends). The transport raises the limit to
+        /// twice the transfers in flight, so a burst past this number does not close a
+        /// connection at the end of every transfer and open (and TLS-handshake) a new one for
+        /// the next; it falls back as the burst ends.
         public var maxCachedConnections: Int
         /// Verify server certificates and names (never turn off outside tests).
         public var verifyTLS: Bool

@@ -20,6 +20,8 @@ final class TransportLoop: @unchecked Sendable {
     /// When libcurl next wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`, in
     /// `DispatchTime` nanoseconds; nil while it wants none.
     var timerDeadline: UInt64?
+    /// The connection cache's current limit (`CURLMOPT_MAXCONNECTS`), see ``fitConnectionCache()``.
+    var connectionCacheLimit: Int
     /// Transfers whose socket could not be watched, failed once libcurl's call returns.
     var unwatchable: [(id: UInt64, error: TransportError)] = []
 
@@ -28,6 +30,20 @@ final class TransportLoop: @unchecked Sendable {
         self.state = state
         self.multi = multi
         self.epoll = epoll
+        connectionCacheLimit = state.configuration.maxCachedConnections
+    }
+
+    /// Keeps the cache at twice the transfers in flight, and never below the configured
+    /// size: a fixed limit below the number in flight makes libcurl close a connection as
+    /// each transfer ends (the cache is over its limit) and open a new one for the next —
+    /// with 1,000 requests in flight to one host that was one new connection per request.
+    /// Shrinks only when in flight falls below a quarter of the limit, so the setting is
+    /// not touched on every transfer.
+    func fitConnectionCache() {
+        let wanted = max(state.configuration.maxCachedConnections, active.count * 2)
+        guard wanted > connectionCacheLimit || wanted * 2 < connectionCacheLimit else { return }
+        connectionCacheLimit = wanted
+        tb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, wanted)
     }
 
     func run() {
@@ -146,6 +162,7 @@ final class TransportLoop: @unchecked Sendable {
             return
         }
         active[transfer.id] = transfer
+        fitConnectionCache()
         if case .stream(let stream) = transfer.request.body { state.pumpUpload(stream, id: transfer.id) }
     }
 
@@ -169,6 +186,7 @@ final class TransportLoop: @unchecked Sendable {
     /// Removes the handle at once, tells the consumer, and releases libcurl's reference.
     func finish(_ transfer: Transfer, error: TransportError?) {
         active.removeValue(forKey: transfer.id)
+        fitConnectionCache()
         if let easy = transfer.easy { curl_multi_remove_handle(multi, easy) }
         transfer.complete(with: error)
         recycle(transfer.release())

@@ -40,4 +40,20 @@ import Testing
         #expect(counts.accepted == 4, "connections beyond the limit were opened: \(counts)")
         #expect(counts.answered == 12)
     }
+
+    /// More requests in flight than the connection cache's configured size: each round's
+    /// connections are reused by the next. With libcurl's limit fixed at the configured size,
+    /// all but 4 were closed as their transfers ended and every later round opened 16 anew.
+    @Test func aBurstPastTheCacheSizeKeepsItsConnections() async throws {
+        let server = try BarrierServer(batch: 20)
+        defer { server.stop() }
+        let transport = try CurlTransport(configuration: .init(maxCachedConnections: 4))
+        for _ in 0..<3 {
+            let statuses = try await sendAll(20, through: transport, to: server)
+            #expect(statuses.count == 20 && statuses.allSatisfy { $0 == 200 })
+        }
+        let counts = server.snapshot
+        #expect(counts.accepted == 20, "connections were closed and opened again: \(counts)")
+        #expect(counts.answered == 60)
+    }
 }
