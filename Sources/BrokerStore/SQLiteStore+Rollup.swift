@@ -57,7 +57,8 @@ extension SQLiteStore {
             let key = RollupKey(streamKey: record.streamKey, hour: hour, provider: provider, tenant: record.tenant, policy: record.policy)
             rows[key, default: RollupSums()].add(
                 count: count, spend: record.spend.roundedNanoUSD, switched: record.switched, held: record.heldByHysteresis,
-                promptTokens: record.promptTokensEstimate, outputTokens: record.outputTokensEstimate, firstAt: firstAt, lastAt: lastAt)
+                promptTokens: record.actualPromptTokens ?? record.promptTokensEstimate,
+                outputTokens: record.actualOutputTokens ?? record.outputTokensEstimate, firstAt: firstAt, lastAt: lastAt)
         }
 
         func write(_ db: Database) throws {
@@ -65,13 +66,13 @@ extension SQLiteStore {
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO decision_rollup (stream_key, hour, provider, tenant, policy, requests, spend_nusd, switches, held,
-                        prompt_tokens_est, output_tokens_est, first_at_ms, last_at_ms)
+                        prompt_tokens, output_tokens, first_at_ms, last_at_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (stream_key, hour, provider, tenant, policy) DO UPDATE SET
                         requests = requests + excluded.requests, spend_nusd = spend_nusd + excluded.spend_nusd,
                         switches = switches + excluded.switches, held = held + excluded.held,
-                        prompt_tokens_est = prompt_tokens_est + excluded.prompt_tokens_est,
-                        output_tokens_est = output_tokens_est + excluded.output_tokens_est,
+                        prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+                        output_tokens = output_tokens + excluded.output_tokens,
                         first_at_ms = MIN(first_at_ms, excluded.first_at_ms), last_at_ms = MAX(last_at_ms, excluded.last_at_ms)
                     """)
             for (key, sums) in rows {
@@ -95,8 +96,8 @@ extension SQLiteStore {
     }
 
     /// Rows the switching measures read for `filter`, as a subquery with the rollup's columns
-    /// (`stream_key, hour, provider, requests, spend_nusd, switches, held, prompt_tokens_est,
-    /// output_tokens_est, first_at_ms, last_at_ms`):
+    /// (`stream_key, hour, provider, requests, spend_nusd, switches, held, prompt_tokens,
+    /// output_tokens, first_at_ms, last_at_ms`; tokens as billed: usage, else the estimate):
     /// the rollup for the whole hours inside the filter's window, and the decisions themselves
     /// (one row each) for the partial hours at its edges, so any `since`/`until` stays exact.
     static func rollupSource(_ filter: SwitchingFilter) -> (sql: String, arguments: StatementArguments) {
@@ -137,7 +138,7 @@ extension SQLiteStore {
             rollupArguments += [endHour]
         }
         var sql = """
-            SELECT stream_key, hour, provider, requests, spend_nusd, switches, held, prompt_tokens_est, output_tokens_est,
+            SELECT stream_key, hour, provider, requests, spend_nusd, switches, held, prompt_tokens, output_tokens,
                    first_at_ms, last_at_ms
             FROM decision_rollup
             \(rollupClauses.isEmpty ? "" : "WHERE " + rollupClauses.joined(separator: " AND "))
@@ -175,7 +176,8 @@ extension SQLiteStore {
             selects.append(
                 """
                 SELECT stream_key, at_ms / 3600000 AS hour, provider, 1 AS requests, spend_nusd, switched AS switches, held,
-                       prompt_tokens_est, output_tokens_est, at_ms AS first_at_ms, at_ms AS last_at_ms
+                       COALESCE(actual_prompt_tokens, prompt_tokens_est) AS prompt_tokens,
+                       COALESCE(actual_output_tokens, output_tokens_est) AS output_tokens, at_ms AS first_at_ms, at_ms AS last_at_ms
                 FROM decisions WHERE \(clauses.joined(separator: " AND "))
                 """)
         }

@@ -177,7 +177,15 @@ extension SQLiteStore {
                     -- Switch listings read only switched decisions.
                     CREATE INDEX decisions_switched ON decisions (stream_key, at_ms) WHERE switched = 1;
                     """)
-            try rebuildDecisionRollup(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO decision_rollup (stream_key, hour, provider, tenant, policy, requests, spend_nusd, switches, held,
+                        prompt_tokens_est, output_tokens_est, first_at_ms, last_at_ms)
+                    SELECT stream_key, at_ms / 3600000, provider, tenant, policy, COUNT(*), SUM(spend_nusd), SUM(switched), SUM(held),
+                           SUM(prompt_tokens_est), SUM(output_tokens_est), MIN(at_ms), MAX(at_ms)
+                    FROM decisions WHERE provider IS NOT NULL
+                    GROUP BY stream_key, at_ms / 3600000, provider, tenant, policy;
+                    """)
         }
         // An operator's `providers disable|drain` outlives a restart, as `kubectl cordon` does.
         migrator.registerMigration("v4-provider-modes") { db in
@@ -202,6 +210,18 @@ extension SQLiteStore {
         migrator.registerMigration("v6-rollup-by-tenant") { db in
             try db.execute(sql: "CREATE INDEX decision_rollup_by_tenant ON decision_rollup (tenant, hour, spend_nusd)")
         }
+        // The cost of loyalty prices the tokens a decision was billed for (the provider's usage
+        // when it reported one, else the estimate), as its actual spend did: the rollup summed
+        // estimates, so a stream that never moved showed a cost of loyalty wherever usage
+        // differed from the estimate. Rebuilt from the log with the billed tokens.
+        migrator.registerMigration("v7-rollup-billed-tokens") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE decision_rollup RENAME COLUMN prompt_tokens_est TO prompt_tokens;
+                    ALTER TABLE decision_rollup RENAME COLUMN output_tokens_est TO output_tokens;
+                    """)
+            try rebuildDecisionRollup(db)
+        }
         return migrator
     }
 
@@ -211,9 +231,10 @@ extension SQLiteStore {
             sql: """
                 DELETE FROM decision_rollup;
                 INSERT INTO decision_rollup (stream_key, hour, provider, tenant, policy, requests, spend_nusd, switches, held,
-                    prompt_tokens_est, output_tokens_est, first_at_ms, last_at_ms)
+                    prompt_tokens, output_tokens, first_at_ms, last_at_ms)
                 SELECT stream_key, at_ms / 3600000, provider, tenant, policy, COUNT(*), SUM(spend_nusd), SUM(switched), SUM(held),
-                       SUM(prompt_tokens_est), SUM(output_tokens_est), MIN(at_ms), MAX(at_ms)
+                       SUM(COALESCE(actual_prompt_tokens, prompt_tokens_est)), SUM(COALESCE(actual_output_tokens, output_tokens_est)),
+                       MIN(at_ms), MAX(at_ms)
                 FROM decisions WHERE provider IS NOT NULL
                 GROUP BY stream_key, at_ms / 3600000, provider, tenant, policy;
                 """)

@@ -39,11 +39,11 @@ extension SQLiteStore {
 
     /// Decisions grouped by stream, period and provider: every period measure starts here.
     /// Read from the hourly rollup (plus the raw decisions of partial hours at the window's edges).
-    static func periodAggregate(_ filter: SwitchingFilter) -> (sql: String, arguments: StatementArguments) {
+    static func periodAggregate(_ filter: SwitchingFilter, name: String = "a") -> (sql: String, arguments: StatementArguments) {
         let (source, arguments) = rollupSource(filter)
         return (
             """
-            a AS (
+            \(name) AS (
                 SELECT stream_key AS s, \(filter.period.hourBucketSQL) AS p, provider AS v,
                        SUM(spend_nusd) AS spend, SUM(requests) AS n, MAX(last_at_ms) AS last_at
                 FROM (\(source)) GROUP BY s, p, v)
@@ -71,17 +71,28 @@ extension SQLiteStore {
         }
     }
 
-    /// Churn per period, oldest first.
+    /// Churn per period, oldest first. The provider that served a stream last in the period
+    /// before is read from a window reaching one period before `since`: the window's first
+    /// period is compared with the one before it, not counted as all new.
     public func churn(_ filter: SwitchingFilter) throws -> [ChurnPoint] {
-        let (aggregate, arguments) = Self.periodAggregate(filter)
+        var (aggregates, arguments) = Self.periodAggregate(filter)
+        var lastSource = "a"
+        if let since = filter.since {
+            var reach = filter
+            reach.since = filter.period.start(filter.period.bucket(containing: since) - 1)
+            let previous = Self.periodAggregate(reach, name: "b")
+            aggregates += ",\n" + previous.sql
+            arguments += previous.arguments
+            lastSource = "b"
+        }
         return try read("churn") { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    WITH \(aggregate),
+                    WITH \(aggregates),
                     last AS (
                         SELECT s, p, v FROM (
-                            SELECT s, p, v, ROW_NUMBER() OVER (PARTITION BY s, p ORDER BY last_at DESC, v) AS rank FROM a)
+                            SELECT s, p, v, ROW_NUMBER() OVER (PARTITION BY s, p ORDER BY last_at DESC, v) AS rank FROM \(lastSource))
                         WHERE rank = 1)
                     SELECT a.p AS p, SUM(a.spend) AS spend, SUM(a.n) AS n,
                            SUM(CASE WHEN l.v IS NOT NULL AND l.v <> a.v THEN a.spend ELSE 0 END) AS churned_spend,
@@ -197,7 +208,11 @@ extension SQLiteStore {
         }
     }
 
-    /// Cost of loyalty per stream: actual spend against staying with the stream's first offer.
+    /// Cost of loyalty per stream: actual spend against staying with the stream's first
+    /// provider. Decisions that provider served cost what they cost on both sides; the others
+    /// are priced at the first offer's price version in force at each, for the tokens they
+    /// were billed for (the provider's usage, else the estimate). A stream that never moved
+    /// costs exactly what it would have: each side is the same sum of the same rounded costs.
     ///
     /// Counts, spend and token sums come from the hourly rollup (each price interval of the
     /// first offer read as a window, its partial hours from the decisions); only each stream's
@@ -234,7 +249,8 @@ extension SQLiteStore {
                         """, arguments: [offer.provider, offer.model])
                 var priced = 0
                 var actual: Int64 = 0
-                var loyalFemto: Int128 = 0
+                var stayed: Int64 = 0
+                var movedFemto: Int128 = 0
                 for interval in intervals {
                     // The interval as a window, intersected with the filter's own.
                     var window = filter
@@ -247,14 +263,18 @@ extension SQLiteStore {
                     }
                     if let since = window.since, let until = window.until, since >= until { continue }
                     let (intervalSource, intervalArguments) = Self.rollupSource(window)
+                    var sumArguments: StatementArguments = [offer.provider, offer.provider, offer.provider]
+                    sumArguments += intervalArguments
                     guard
                         let sums = try Row.fetchOne(
                             db,
                             sql: """
-                                SELECT SUM(requests) AS n, SUM(spend_nusd) AS spend, SUM(prompt_tokens_est) AS prompt,
-                                       SUM(output_tokens_est) AS output
+                                SELECT SUM(requests) AS n, SUM(spend_nusd) AS spend,
+                                       SUM(CASE WHEN provider = ? THEN spend_nusd ELSE 0 END) AS stayed,
+                                       SUM(CASE WHEN provider = ? THEN 0 ELSE prompt_tokens END) AS prompt,
+                                       SUM(CASE WHEN provider = ? THEN 0 ELSE output_tokens END) AS output
                                 FROM (\(intervalSource))
-                                """, arguments: intervalArguments),
+                                """, arguments: sumArguments),
                         let n = sums["n"] as Int?
                     else { continue }
                     let input: Int64 = interval["input_nusd"]
@@ -263,12 +283,13 @@ extension SQLiteStore {
                     let produced: Int64 = sums["output"]
                     priced += n
                     actual += sums["spend"] as Int64
-                    loyalFemto += Int128(prompt) * Int128(input) + Int128(produced) * Int128(output)
+                    stayed += sums["stayed"] as Int64
+                    movedFemto += Int128(prompt) * Int128(input) + Int128(produced) * Int128(output)
                 }
                 costs.append(
                     LoyaltyCost(
                         streamKey: streamKey, firstOffer: offer, decisions: start["n"], pricedDecisions: priced,
-                        actualNanoUSD: actual, loyalNanoUSD: Money(femtoUSD: loyalFemto).roundedNanoUSD))
+                        actualNanoUSD: actual, loyalNanoUSD: stayed + Money(femtoUSD: movedFemto).roundedNanoUSD))
             }
             return costs
         }

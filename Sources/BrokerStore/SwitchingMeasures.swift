@@ -17,6 +17,16 @@ public enum SwitchingPeriod: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// The number of the period holding `date` (at or after 1970).
+    func bucket(containing date: Date) -> Int64 {
+        let hour = Int64((date.timeIntervalSince1970 / 3_600).rounded(.down))
+        return switch self {
+        case .hour: hour
+        case .day: hour / 24
+        case .week: (hour / 24 + 3) / 7
+        }
+    }
+
     /// When period number `bucket` starts.
     func start(_ bucket: Int64) -> Date {
         switch self {

@@ -76,6 +76,21 @@ import Testing
         #expect(churn.map(\.requestChurnBasisPoints) == [0, 0, 5_000, 0, 5_000])
     }
 
+    /// A window starting at day 2 compares day 2 with day 1, outside it: t1 moved to b then.
+    /// (It read as all new, 0% churn, while `switches` listed the move.)
+    @Test func theWindowsFirstPeriodIsComparedWithTheOneBefore() throws {
+        let store = try Self.makeStore()
+        let churn = try store.churn(SwitchingFilter(since: Self.at(2), period: .day))
+        #expect(churn.map(\.start) == (2..<5).map { Self.at($0) })
+        #expect(churn.map(\.churnedSpendNanoUSD) == [500_000, 0, 1_000_000])
+        // Mid-period: the day's decisions before `since` are outside the sums, not the comparison.
+        let late = try store.churn(SwitchingFilter(since: Self.at(2, hour: 12), period: .day))
+        #expect(late.map(\.start) == (3..<5).map { Self.at($0) })
+        #expect(late.map(\.churnedSpendNanoUSD) == [0, 1_000_000])
+        let hours = try store.churn(SwitchingFilter(since: Self.at(2, hour: 1), period: .hour))
+        #expect(hours.first?.churnedSpendNanoUSD == 0, "hour 1 of day 2 follows an hour without decisions: new")
+    }
+
     @Test func retentionAndTheLoyaltyIndex() throws {
         let store = try Self.makeStore()
         let retention = try store.retention(SwitchingFilter(period: .day))
@@ -126,5 +141,56 @@ import Testing
         #expect(traffic.switchesIn == 1)
         #expect(traffic.streamsIn == ["t1/p"])
         #expect(traffic.firstArrivalAt == Self.at(2, hour: 1))
+    }
+
+    /// A stream that never moved costs what it would have cost, whatever its billed usage
+    /// (the provider's counts, not the estimate) or the rounding of each decision's cost.
+    @Test func aStreamThatNeverMovedHasNoCostOfLoyalty() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokenbroker-loyalty-\(UUID().uuidString)")
+        let store = try SQLiteStore(path: directory.appendingPathComponent("live.sqlite").path)
+        let odd = OfferID(provider: "c", model: "m")
+        _ = try store.importPrices(
+            PriceBatch(
+                models: [Model(id: "m", family: "m", advertisedContext: 100_000, maxOutputTokens: 10_000)], offers: [Offer(id: odd), Offer(id: Self.b)],
+                versions: [(odd, Self.version("0.123456789", day: 0)), (Self.b, Self.version("9", day: 0))]))
+        var records: [DecisionRecord] = []
+        for index in 0..<7 {
+            // Estimated 10 + 256 tokens; the provider reported 26 + 16 and was billed for them
+            // (0.123456789 USD/Mtok × 42 = 5.185 nano, stored as 5).
+            var record = DecisionRecord(
+                id: "c-\(index)", at: Self.at(0, hour: index), tenant: "t", policy: "p", target: "p", chosen: odd,
+                expectedCost: Money(nanoUSD: 33), priceEffectiveAt: Self.at(0), promptTokensEstimate: 10, outputTokensEstimate: 256,
+                previousProvider: index == 0 ? nil : "c", switched: false)
+            record.actualPromptTokens = 26
+            record.actualOutputTokens = 16
+            record.actualCost = Money(nanoUSD: 5)
+            records.append(record)
+        }
+        // Another stream moves to b for one decision: priced at its first offer for its billed tokens.
+        var moved = DecisionRecord(
+            id: "d-0", at: Self.at(0, hour: 1), tenant: "u", policy: "p", target: "p", chosen: odd, expectedCost: Money(nanoUSD: 5),
+            priceEffectiveAt: Self.at(0), promptTokensEstimate: 26, outputTokensEstimate: 16, switched: false)
+        records.append(moved)
+        moved.id = "d-1"
+        moved.at = Self.at(0, hour: 2)
+        moved.chosen = Self.b
+        moved.previousProvider = "c"
+        moved.switched = true
+        moved.actualPromptTokens = 1_000_000
+        moved.actualOutputTokens = 0
+        moved.actualCost = Money(nanoUSD: 9_000_000_000)
+        records.append(moved)
+        try store.recordDecisions(records)
+        for filter in [SwitchingFilter(), SwitchingFilter(since: Self.at(0, hour: 2))] {
+            let costs = try store.loyaltyCosts(filter)
+            let stayed = try #require(costs.first { $0.streamKey == "t/p" })
+            #expect(stayed.loyalNanoUSD == stayed.actualNanoUSD)
+            #expect(stayed.extraNanoUSD == 0)
+        }
+        let costs = try store.loyaltyCosts(SwitchingFilter())
+        let mover = try #require(costs.first { $0.streamKey == "u/p" })
+        #expect(mover.actualNanoUSD == 9_000_000_005)
+        // 5 for the decision that stayed, 123,456,789 for the million tokens at c.
+        #expect(mover.loyalNanoUSD == 123_456_794)
     }
 }

@@ -61,7 +61,7 @@ public enum HTMLReport {
             let overall = run.overall
             let lag = run.switchLagSeconds.map { hours($0.median) } ?? "–"
             rows.append(
-                "<tr><td>\(HTML.escape(run.label))</td><td>\(overall.decisions)</td><td>\(overall.switches)</td><td>\(percent(overall.rateBasisPoints))</td><td>\(percent(run.churnBasisPoints))</td><td>\(percent(run.loyaltyBasisPoints))</td><td>\(run.meanHHI)</td><td>\(usd(run.totalSpendNanoUSD))</td><td>\(usd(run.loyalExtraNanoUSD))</td><td>\(lag)</td></tr>")
+                "<tr><td>\(HTML.escape(run.label))</td><td>\(overall.decisions)</td><td>\(overall.switches)</td><td>\(percent(overall.rateBasisPoints))</td><td>\(percent(run.churnBasisPoints))</td><td>\(run.loyaltyBasisPoints.map(percent) ?? "–")</td><td>\(run.meanHHI.map(String.init) ?? "–")</td><td>\(usd(run.totalSpendNanoUSD))</td><td>\(usd(run.loyalExtraNanoUSD))</td><td>\(lag)</td></tr>")
         }
         return "<table id=\"comparison\">\(rows.joined())</table>"
     }

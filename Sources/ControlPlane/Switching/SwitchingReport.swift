@@ -39,12 +39,15 @@ public struct SwitchingReport: Sendable, Codable {
             let spend = churn.map(\.spendNanoUSD).reduce(0, +)
             return spend > 0 ? Int(Int128(churn.map(\.churnedSpendNanoUSD).reduce(0, +)) * 10_000 / Int128(spend)) : 0
         }
-        /// Mean of the providers' loyalty indices, in basis points.
-        public var loyaltyBasisPoints: Int {
-            loyalty.isEmpty ? 0 : loyalty.map(\.meanRetentionBasisPoints).reduce(0, +) / loyalty.count
+        /// Mean of the providers' loyalty indices, in basis points; nil when no provider had
+        /// spend to keep from one period to the next (one period, or nothing routed): 0% would
+        /// say every provider lost everything.
+        public var loyaltyBasisPoints: Int? {
+            loyalty.isEmpty ? nil : loyalty.map(\.meanRetentionBasisPoints).reduce(0, +) / loyalty.count
         }
-        /// Mean HHI over the periods.
-        public var meanHHI: Int { concentration.isEmpty ? 0 : concentration.map(\.hhi).reduce(0, +) / concentration.count }
+        /// Mean HHI over the periods; nil with no spend in any (0 would read as a perfectly
+        /// spread market).
+        public var meanHHI: Int? { concentration.isEmpty ? nil : concentration.map(\.hhi).reduce(0, +) / concentration.count }
         public var loyalExtraNanoUSD: Int64 { loyaltyCosts.map(\.extraNanoUSD).reduce(0, +) }
         /// Median and 90th percentile of time-to-switch, in seconds.
         public var switchLagSeconds: (median: Int64, p90: Int64)? {

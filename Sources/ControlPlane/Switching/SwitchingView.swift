@@ -18,7 +18,7 @@ public enum SwitchingView {
             let overall = run.overall
             table.append([
                 run.label, "\(overall.decisions)", "\(overall.switches)", percent(overall.rateBasisPoints), percent(run.churnBasisPoints),
-                percent(run.loyaltyBasisPoints), "\(run.meanHHI)", usd(run.totalSpendNanoUSD), usd(run.loyalExtraNanoUSD),
+                run.loyaltyBasisPoints.map(percent) ?? "–", run.meanHHI.map(String.init) ?? "–", usd(run.totalSpendNanoUSD), usd(run.loyalExtraNanoUSD),
                 run.switchLagSeconds.map { HTMLReport.hours($0.median) } ?? "–",
             ])
         }
