@@ -18,6 +18,8 @@ public final class Gateway: Sendable {
     /// of a period): requests run on the event loops, which must never wait on SQLite.
     let storeReads = BlockingExecutor(label: "tokenbroker.store-reads")
     public let startedAt: Date
+    /// Client connections open now, for the drain's deadline at shutdown.
+    let connections = OpenConnections()
     /// The parts a SIGHUP may change (providers directory, demo overlay, bootstrap keys);
     /// the listen address and the database need a restart.
     private let reloadable: Mutex<GatewayConfiguration>

@@ -146,7 +146,7 @@ class Mock(Process):
 class Daemon(Process):
     """tokenbrokerd on a fresh state directory, every provider served by the mock."""
 
-    def __init__(self, mock, directory=None, extra_config="", provider_env=None, open_files=None):
+    def __init__(self, mock, directory=None, extra_config="", provider_env=None, open_files=None, drain_seconds=20):
         self.directory = directory or tempfile.mkdtemp(prefix="tb-e2e-")
         self.providers = Path(self.directory, "providers")
         if not self.providers.exists():
@@ -162,7 +162,7 @@ class Daemon(Process):
             db: {self.db}
             providers: {self.providers}
             demo_upstream: {mock.url}
-            drain_timeout_seconds: 20
+            drain_timeout_seconds: {drain_seconds}
             circuit_breaker:
               failures: 5
               cool_down_seconds: 30

@@ -99,6 +99,41 @@ def test_sigterm_lets_requests_in_flight_finish_and_logs_them_all(mock):
     daemon.stop()
 
 
+def test_requests_still_running_when_the_drain_runs_out_are_stopped_and_logged(mock):
+    # The service group's own limit used to cancel the decision log with the server: these
+    # rows were lost, and the daemon took the drain plus two seconds to exit.
+    daemon = Daemon(mock, drain_seconds=1)
+    client = client_for(daemon)
+    mock.set("alpha-m-open", {"first_token_latency_ms": 20000})
+
+    def attempt(stream):
+        try:
+            if stream:
+                for _ in client.chat.completions.create(model="auto", messages=MESSAGES, stream=True):
+                    pass
+            else:
+                client.chat.completions.create(model="auto", messages=MESSAGES)
+            return "answered"
+        except Exception as error:  # the connection is closed, as nginx's worker_shutdown_timeout does
+            return type(error).__name__
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(attempt, index % 2 == 1) for index in range(4)]
+        time.sleep(0.7)
+        started = time.monotonic()
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait(timeout=15) == 0
+        took = time.monotonic() - started
+        outcomes = [future.result(timeout=15) for future in futures]
+    assert "answered" not in outcomes
+    assert took < 4, f"the drain is 1 s; exiting took {took:.1f} s"
+    rows = daemon.decisions()
+    assert len(rows) == 4
+    assert {row["status"] for row in rows} == {"cancelled"}
+    assert all(json.loads(row["attempts"]) == ["alpha/m-open:cancelled"] for row in rows)
+    daemon.stop()
+
+
 def test_after_kill_9_the_database_opens_clean_and_earlier_decisions_are_there(mock):
     daemon = Daemon(mock)
     client = client_for(daemon)

@@ -95,6 +95,7 @@ struct EventLoopBoundHTTP1: ServerChildChannel {
     }
 
     let inner: HTTP1Channel
+    let connections: OpenConnections
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let connection = ClientConnection()
@@ -114,12 +115,18 @@ struct EventLoopBoundHTTP1: ServerChildChannel {
             }
         }
         connection.whenClosedByClient { requests.cancel() }
+        let stop: @Sendable () -> Void = {
+            connection.daemonStopped()
+            requests.cancel()
+        }
+        // Stopped when the drain at shutdown runs out (or, as a last resort, when the service
+        // group cancels the server).
+        let registration = connections.add(stop)
+        defer { connections.remove(registration) }
         await withTaskCancellationHandler {
             await requests.value
         } onCancel: {
-            // The server's task is cancelled only when the daemon stops past its drain.
-            connection.daemonStopped()
-            requests.cancel()
+            stop()
         }
     }
 }

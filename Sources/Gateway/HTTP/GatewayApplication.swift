@@ -87,7 +87,8 @@ public func buildGatewayApplication(
         router: buildGatewayRouter(gateway: gateway, registry: registry),
         server: HTTPServerBuilder { responder in
             let idle = TimeAmount.nanoseconds(Int64(gateway.configuration.idleTimeoutSeconds * 1_000_000_000))
-            return EventLoopBoundHTTP1(inner: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)))
+            return EventLoopBoundHTTP1(
+                inner: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)), connections: gateway.connections)
         },
         configuration: .init(
             address: .hostname(listen.host, port: listen.port), serverName: "tokenbrokerd", backlog: gateway.configuration.listenBacklog),

@@ -84,10 +84,16 @@ public struct Daemon: Sendable {
                 .init(service: DecisionLogService(writer: writer), serviceName: "decision-log"),
                 .init(service: catalogueService, serviceName: "catalogue"),
                 .init(service: control, serviceName: "control"),
-                .init(service: app, serviceName: "http"),
+                .init(
+                    service: DrainingService(
+                        server: app, connections: gateway.connections, drain: .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000)),
+                        logger: logger),
+                    serviceName: "http"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000) + 2000)
+        // A last resort: the HTTP service stops its own requests when the drain runs out
+        // (`DrainingService`), and answering them and flushing the log take well under this.
+        group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000) + 10_000)
         return Daemon(gateway: gateway, serviceGroup: ServiceGroup(configuration: group), lock: lock, transport: transport)
     }
 
