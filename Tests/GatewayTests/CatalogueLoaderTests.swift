@@ -27,4 +27,22 @@ import Testing
         let (snapshot, _) = try loader.load(configuration: configuration, at: Date())
         #expect(snapshot.table.routableOfferCount > 0)
     }
+
+    /// `/readyz` and `status` count the offers routing can call: without credentials or the
+    /// demo overlay, a provider's offers are in the table but none can be sent a request
+    /// (the daemon reported 62 offers and answered ready while every one was excluded).
+    @Test func offersOfProvidersThatCannotBeCalledAreNotCounted() throws {
+        var configuration = GatewayConfiguration()
+        configuration.providersDirectory = Self.providers
+        let loader = CatalogueLoader(store: InMemoryStore(), environment: [:])
+        let (bare, _) = try loader.load(configuration: configuration, at: Date())
+        #expect(!bare.unavailable.isEmpty)
+        let callable = bare.catalogue.offers.filter { $0.offer.enabled && bare.unavailable[$0.id.provider] == nil }
+        #expect(bare.callableOfferCount < bare.table.routableOfferCount)
+        #expect(bare.callableOfferCount <= callable.count)
+        configuration.demoUpstream = "http://127.0.0.1:9"
+        let (demo, _) = try loader.load(configuration: configuration, at: Date())
+        #expect(demo.unavailable.isEmpty)
+        #expect(demo.callableOfferCount == demo.table.routableOfferCount)
+    }
 }

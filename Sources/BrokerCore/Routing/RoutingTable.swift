@@ -84,6 +84,12 @@ public final class RoutingTable: Sendable {
     /// (the rest are kept for price history).
     public var routableOfferCount: Int { rows.count { $0.enabled } }
 
+    /// Routable offers of providers not in `providers` (say, those that cannot be called).
+    public func routableOfferCount(excluding providers: Set<String>) -> Int {
+        guard !providers.isEmpty else { return routableOfferCount }
+        return rows.count { $0.enabled && !providers.contains(providerIDs[Int($0.provider)]) }
+    }
+
     private static func rung(rows: [OfferRow], inputWeight: Int64, outputWeight: Int64) -> Rung {
         let keys: [Int64] = rows.map { $0.key(inputWeight: inputWeight, outputWeight: outputWeight) }
         // Equal keys in the router's tie-break order (higher quality, then offer order), so a

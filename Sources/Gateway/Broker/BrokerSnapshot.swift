@@ -13,6 +13,10 @@ public final class BrokerSnapshot: Sendable {
     public let credits: [String: Money]
     /// Providers that cannot be called (no credentials and no demo overlay), with why.
     public let unavailable: [String: String]
+    /// Offers routing can send a request to: routable, of a provider that can be called. The
+    /// figure `/readyz`, `status` and the logs report (a daemon without credentials or demo
+    /// overlay has offers in its table and none it can call).
+    public let callableOfferCount: Int
     public let builtAt: Date
 
     public init(catalogue: Catalogue, at date: Date, environment: [String: String], demoUpstream: String?, credits: [Credit]) {
@@ -27,6 +31,7 @@ public final class BrokerSnapshot: Sendable {
         }
         self.upstreams = upstreams
         self.unavailable = unavailable
+        self.callableOfferCount = table.routableOfferCount(excluding: Set(unavailable.keys))
         self.offers = Dictionary(catalogue.offers.map { ($0.id, $0.offer) }, uniquingKeysWith: { first, _ in first })
         self.credits = RoutingContext.credits(credits, at: date)
         self.builtAt = date

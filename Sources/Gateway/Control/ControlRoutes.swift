@@ -41,7 +41,7 @@ struct ControlRoutes: Sendable {
             return ControlJSON.response(
                 ActionResult(
                     ok: true,
-                    message: "reloaded: \(snapshot.catalogue.providers.count) providers, \(snapshot.table.routableOfferCount) offers, \(snapshot.catalogue.policies.count) policies"))
+                    message: "reloaded: \(snapshot.catalogue.providers.count) providers, \(snapshot.callableOfferCount) offers, \(snapshot.catalogue.policies.count) policies"))
         }
         known.record(router)
         return router
@@ -58,7 +58,7 @@ struct ControlRoutes: Sendable {
         return StatusReport(
             version: ControlVersion.current, pid: Int(getpid()), startedAt: gateway.startedAt.formatted(.iso8601),
             uptimeSeconds: Int(now.timeIntervalSince(gateway.startedAt)), listen: listenAddress(), controlSocket: socketPath,
-            providers: snapshot.catalogue.providers.count, offers: snapshot.table.routableOfferCount,
+            providers: snapshot.catalogue.providers.count, offers: snapshot.callableOfferCount,
             policies: snapshot.catalogue.policies.count, catalogueBuiltAt: snapshot.builtAt.formatted(.iso8601),
             providersOutOfRouting: out, requestsSinceStart: log.written + log.pending, decisions: all.decisions + log.pending,
             decisionsToday: totals.decisions, switchesToday: totals.switches, spendTodayUSD: totals.spend.decimalString(),

@@ -58,10 +58,17 @@ public func buildGatewayRouter(gateway: Gateway, registry: PrometheusCollectorRe
         let snapshot = gateway.state.snapshot
         let log = gateway.decisionLog.statistics
         var problems: [JSON] = []
-        if snapshot.table.routableOfferCount == 0 { problems.append("catalogue: no offer can be routed to") }
+        if snapshot.callableOfferCount == 0 {
+            let uncallable = snapshot.unavailable.keys.sorted()
+            problems.append(
+                .string(
+                    uncallable.isEmpty
+                        ? "catalogue: no offer can be routed to"
+                        : "catalogue: no offer can be routed to; providers that cannot be called: \(uncallable.joined(separator: ", "))"))
+        }
         if log.failing { problems.append(.string("store: decision log writes failing: \(log.lastError ?? "unknown error")")) }
         let body: JSON = [
-            "status": problems.isEmpty ? "ready" : "not_ready", "offers": .int(snapshot.table.routableOfferCount),
+            "status": problems.isEmpty ? "ready" : "not_ready", "offers": .int(snapshot.callableOfferCount),
             "decisions_pending": .int(log.pending), "problems": .array(problems),
         ]
         return jsonResponse(problems.isEmpty ? .ok : .serviceUnavailable, body)

@@ -64,7 +64,7 @@ struct CatalogueService: Service {
             gateway.state.noteReload(error: nil)
             gateway.keys.reload()
             gateway.logger.notice(
-                "reloaded: \(snapshot.table.routableOfferCount) offers, \(report.priceVersionsAppended) price versions appended, \(created) keys created")
+                "reloaded: \(snapshot.callableOfferCount) offers, \(report.priceVersionsAppended) price versions appended, \(created) keys created")
         } catch {
             gateway.state.noteReload(error: "\(error)")
             gateway.logger.error("reload rejected, keeping the running catalogue: \(error)")

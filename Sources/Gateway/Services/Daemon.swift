@@ -48,7 +48,7 @@ public struct Daemon: Sendable {
         let keys = KeyDirectory(store: store)
         let created = try keys.bootstrap(configuration.bootstrapKeys, at: now)
         logger.notice(
-            "catalogue: \(snapshot.catalogue.providers.count) providers, \(snapshot.table.routableOfferCount) offers, \(snapshot.catalogue.policies.count) policies; \(report.priceVersionsAppended) price versions appended; \(created) bootstrap keys created")
+            "catalogue: \(snapshot.catalogue.providers.count) providers, \(snapshot.callableOfferCount) offers, \(snapshot.catalogue.policies.count) policies; \(report.priceVersionsAppended) price versions appended; \(created) bootstrap keys created")
         for (provider, reason) in snapshot.unavailable.sorted(by: { $0.key < $1.key }) {
             logger.warning("provider \(provider) is out of routing: \(reason)")
         }
