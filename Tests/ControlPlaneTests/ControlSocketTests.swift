@@ -194,6 +194,11 @@ import Testing
         func asNobody() throws -> CLIProcess.Result {
             try CLIProcess.run(nobody + [cli, "status", "--socket", daemon.socket], executable: "/usr/bin/setpriv")
         }
+        // The socket's directory (0700) keeps the caller out: that is said, not "not running".
+        let hidden = try asNobody()
+        #expect(hidden.status == 1)
+        #expect(hidden.stderr.contains("permission denied on the directory of the control socket"), "\(hidden.stderr)")
+
         chmod((daemon.socket as NSString).deletingLastPathComponent, 0o711)
         let denied = try asNobody()
         #expect(denied.status == 1)
@@ -214,8 +219,9 @@ import Testing
         let cli = daemon.directory.appendingPathComponent("tokenbroker").path
         try FileManager.default.copyItem(atPath: BuiltProducts.executable("tokenbroker").path, toPath: cli)
         chmod(daemon.directory.path, 0o755)
-        chmod((daemon.socket as NSString).deletingLastPathComponent, 0o711)
-        chmod(daemon.socket, 0o666)
+        // The daemon made the socket reachable itself (it was 0600 in a 0700 directory).
+        var status = stat()
+        #expect(stat(daemon.socket, &status) == 0 && status.st_mode & 0o777 == 0o666)
         let allowed = try CLIProcess.run(
             ["--reuid", "65534", "--regid", "65534", "--clear-groups", cli, "status", "--json", "--socket", daemon.socket],
             executable: "/usr/bin/setpriv")

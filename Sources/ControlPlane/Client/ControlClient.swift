@@ -91,6 +91,12 @@ public final class ControlClient: Sendable {
         }
         var status = stat()
         if stat(socketPath, &status) != 0 {
+            // A directory the caller may not pass through hides the socket: that is no answer
+            // about the daemon.
+            if errno == EACCES {
+                return ControlClientError(
+                    .refused, "permission denied on the directory of the control socket \(socketPath): run as its owner or a member of its group")
+            }
             return ControlClientError(.unreachable, "tokenbrokerd is not running: no control socket at \(socketPath) (set --socket or TOKENBROKER_SOCKET)")
         }
         if access(socketPath, W_OK) != 0 {

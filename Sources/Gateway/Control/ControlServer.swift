@@ -10,7 +10,10 @@ import ServiceLifecycle
 /// by ``PeerCredentialGate``.
 ///
 /// The socket lives in a directory the daemon owns (created 0700, or 0750 with a group);
-/// the socket itself is 0600, or 0660 with `control_group` set. A leftover socket file from
+/// the socket itself is 0600, or 0660 with `control_group` set. With `control_allowed_uids`
+/// or `control_allowed_gids`, callers outside both must reach the socket before the peer
+/// check can let them in: the directory is created 0711 (others may pass through, not list)
+/// and the socket is 0666 — the peer check is then the whole gate. A leftover socket file from
 /// a crashed daemon is replaced — safe, since the daemon holds the state lock before this
 /// runs — but a socket a live daemon answers on is never taken over.
 struct ControlServer: Service {
@@ -31,9 +34,10 @@ struct ControlServer: Service {
             group = gid
         }
         let socketGroup = group
-        try prepare(path: path, group: socketGroup)
+        let othersAllowed = !configuration.controlAllowedUIDs.isEmpty || !configuration.controlAllowedGIDs.isEmpty
+        try prepare(path: path, group: socketGroup, othersAllowed: othersAllowed, logger: logger)
         let access = ControlAccess(configuration: configuration, ownUID: getuid(), socketGroup: socketGroup)
-        let mode: mode_t = socketGroup == nil ? 0o600 : 0o660
+        let mode: mode_t = othersAllowed ? 0o666 : socketGroup == nil ? 0o600 : 0o660
         let server = HTTPServerBuilder { responder in
             PeerCheckedHTTP1Channel(http: HTTP1Channel(responder: responder), access: access, logger: logger)
         }
@@ -59,14 +63,21 @@ struct ControlServer: Service {
     }
 
     /// Creates the socket's directory if needed and clears a stale socket file; refuses a live one.
-    static func prepare(path: String, group: UInt32?) throws {
+    static func prepare(path: String, group: UInt32?, othersAllowed: Bool = false, logger: Logger? = nil) throws {
         try GatewayConfiguration.checkControlSocket(path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true,
-                attributes: [.posixPermissions: group == nil ? 0o700 : 0o750])
+                attributes: [.posixPermissions: othersAllowed ? 0o711 : group == nil ? 0o700 : 0o750])
             if let group { _ = chown(directory, getuid(), group) }
+        } else if othersAllowed {
+            // An existing directory is left as it is, but a caller it keeps out is named now.
+            var status = stat()
+            if stat(directory, &status) == 0, status.st_mode & S_IXOTH == 0 {
+                logger?.warning(
+                    "control socket: \(directory) is not searchable by other users (mode \(String(status.st_mode & 0o777, radix: 8))), so control_allowed_uids and control_allowed_gids cannot reach the socket; chmod o+x \(directory) or choose another control_socket")
+            }
         }
         var status = stat()
         guard lstat(path, &status) == 0 else { return }
