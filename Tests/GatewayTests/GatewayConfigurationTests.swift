@@ -98,6 +98,20 @@ import Testing
         }
     }
 
+    /// `--check` (and the start, before the database is created) refuses a group the system
+    /// does not have; it used to pass the check and fail the start after writing the store.
+    @Test func anUnknownControlGroupIsRefusedByTheCheck() throws {
+        var configuration = GatewayConfiguration()
+        configuration.controlGroup = "no-such-group-tokenbroker"
+        #expect {
+            try configuration.checkAgainst(policies: [String]())
+        } throws: { error in
+            (error as? ConfigurationError)?.field == "control_group"
+        }
+        configuration.controlGroup = "0"
+        try configuration.checkAgainst(policies: [String]())
+    }
+
     @Test func anUnquotedKeyHashIsRefusedWithAHintToQuoteIt() {
         #expect {
             _ = try GatewayConfiguration.parse(yaml: "keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]")

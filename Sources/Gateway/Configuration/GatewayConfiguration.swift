@@ -69,16 +69,26 @@ public struct GatewayConfiguration: Sendable, Hashable {
         return directory.isEmpty ? "tokenbroker.sock" : directory + "/tokenbroker.sock"
     }
 
-    /// What can only be checked against the catalogue or the file system, run by `--check`,
-    /// at start and on reload: the control socket's path fits a Unix socket, and each
-    /// bootstrap key's policy exists (as `tokenbroker keys create` insists).
+    /// What can only be checked against the catalogue or the system, run by `--check`, at
+    /// start and on reload: the control socket's path fits a Unix socket, its group exists,
+    /// and each bootstrap key's policy exists (as `tokenbroker keys create` insists).
     public func checkAgainst(policies: some Collection<String>) throws(ConfigurationError) {
         try Self.checkControlSocket(controlSocketPath)
+        _ = try controlGroupID()
         for (index, key) in bootstrapKeys.enumerated() {
             guard let policy = key.policy, policy != "auto", !policies.contains(policy) else { continue }
             throw ConfigurationError(
                 field: "keys[\(index)].policy", message: "no policy \(policy) in the catalogue (known: \(policies.sorted().joined(separator: ", ")))")
         }
+    }
+
+    /// The gid of `control_group` (nil when none is set); an unknown group is an error.
+    func controlGroupID() throws(ConfigurationError) -> UInt32? {
+        guard let name = controlGroup else { return nil }
+        guard let gid = ControlAccess.groupID(name) else {
+            throw ConfigurationError(field: "control_group", message: "no group \(name) on this system")
+        }
+        return gid
     }
 
     /// A Unix socket's path fits `sun_path`: 107 bytes and its terminating zero.

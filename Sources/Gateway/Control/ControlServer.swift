@@ -26,14 +26,7 @@ struct ControlServer: Service {
         routes: ControlRoutes, configuration: GatewayConfiguration, logger: Logger, onReady: @escaping @Sendable () -> Void
     ) throws -> ControlServer {
         let path = configuration.controlSocketPath
-        var group: UInt32?
-        if let name = configuration.controlGroup {
-            guard let gid = ControlAccess.groupID(name) else {
-                throw ConfigurationError(field: "control_group", message: "no group \(name)")
-            }
-            group = gid
-        }
-        let socketGroup = group
+        let socketGroup = try configuration.controlGroupID()
         let othersAllowed = !configuration.controlAllowedUIDs.isEmpty || !configuration.controlAllowedGIDs.isEmpty
         try prepare(path: path, group: socketGroup, othersAllowed: othersAllowed, logger: logger)
         let access = ControlAccess(configuration: configuration, ownUID: getuid(), socketGroup: socketGroup)

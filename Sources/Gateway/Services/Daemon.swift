@@ -40,6 +40,8 @@ public struct Daemon: Sendable {
                 logger.info("open-file limit raised from \(files.before) to \(files.after) (about \(inFlight) requests in flight)")
             }
         }
+        // Checked before the database is created or anything written (as the loader's other checks).
+        _ = try configuration.controlGroupID()
         let lock = try StateLock(path: configuration.database + ".lock")
         let store = try SQLiteStore(path: configuration.database)
         let loader = CatalogueLoader(store: store, environment: environment)
