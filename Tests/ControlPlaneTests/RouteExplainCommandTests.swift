@@ -20,6 +20,17 @@ import Testing
         #expect(explanation.excluded.contains { $0.reason == "quality" })
     }
 
+    /// `--at` before the provider files' prices took effect finds no price, with or without
+    /// `--db` (without one, the files' prices were used whatever `--at` said).
+    @Test func offlineAtPricesAsOfThatTimeWithoutADatabase() throws {
+        let before = try CLIProcess.run(["route", "explain", "--offline", "--at", "2020-01-01", "--model", "openai/gpt-4.1", "--json"])
+        let explanation = try JSONDecoder().decode(RouteExplanation.self, from: Data(before.stdout.utf8))
+        #expect(explanation.chosen == nil)
+        #expect(explanation.excluded.contains { $0.provider == "openai" && $0.model == "gpt-4.1" && $0.reason == "unknown_price" })
+        let now = try CLIProcess.run(["route", "explain", "--offline", "--model", "openai/gpt-4.1", "--json"])
+        #expect(try JSONDecoder().decode(RouteExplanation.self, from: Data(now.stdout.utf8)).chosen?.model == "gpt-4.1")
+    }
+
     @Test func theJSONContractHasTheDocumentedKeys() throws {
         let result = try CLIProcess.run(["route", "explain", "--offline", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
