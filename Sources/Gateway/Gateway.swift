@@ -42,10 +42,27 @@ public final class Gateway: Sendable {
     public var currentConfiguration: GatewayConfiguration { reloadable.withLock { $0 } }
 
     func setConfiguration(_ configuration: GatewayConfiguration) {
-        if configuration.listen != self.configuration.listen || configuration.database != self.configuration.database {
-            logger.warning("listen and db changes take effect after a restart")
+        let changed = Self.restartOnlyChanges(from: self.configuration, to: configuration)
+        if !changed.isEmpty {
+            logger.warning("reload: \(changed.joined(separator: ", ")) changed; they take effect after a restart")
         }
         reloadable.withLock { $0 = configuration }
+    }
+
+    /// The settings a reload cannot change (docs/daemon.md, SIGHUP) that differ.
+    static func restartOnlyChanges(from old: GatewayConfiguration, to new: GatewayConfiguration) -> [String] {
+        let checks: [(String, Bool)] = [
+            ("listen", old.listen != new.listen), ("listen_backlog", old.listenBacklog != new.listenBacklog),
+            ("idle_timeout_seconds", old.idleTimeoutSeconds != new.idleTimeoutSeconds),
+            ("control_socket", old.controlSocketPath != new.controlSocketPath), ("control_group", old.controlGroup != new.controlGroup),
+            ("control_allowed_uids", old.controlAllowedUIDs != new.controlAllowedUIDs),
+            ("control_allowed_gids", old.controlAllowedGIDs != new.controlAllowedGIDs), ("db", old.database != new.database),
+            ("upstream_connections_per_host", old.upstreamConnectionsPerHost != new.upstreamConnectionsPerHost),
+            ("circuit_breaker", old.circuitBreaker != new.circuitBreaker),
+            ("catalogue_refresh_seconds", old.catalogueRefreshSeconds != new.catalogueRefreshSeconds),
+            ("drain_timeout_seconds", old.drainTimeoutSeconds != new.drainTimeoutSeconds), ("log_level", old.logLevel != new.logLevel),
+        ]
+        return checks.filter(\.1).map(\.0)
     }
 
     func log(_ record: DecisionRecord) {

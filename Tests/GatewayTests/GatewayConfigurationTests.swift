@@ -112,6 +112,14 @@ import Testing
         try configuration.checkAgainst(policies: [String]())
     }
 
+    /// A reload names every changed setting it cannot apply (it named only listen and db).
+    @Test func aReloadNamesTheChangesThatNeedARestart() throws {
+        let old = try GatewayConfiguration.parse(yaml: "log_level: info\nmax_body_bytes: 2048")
+        let new = try GatewayConfiguration.parse(yaml: "log_level: debug\nmax_body_bytes: 4096\ndrain_timeout_seconds: 5")
+        #expect(Gateway.restartOnlyChanges(from: old, to: new) == ["drain_timeout_seconds", "log_level"])
+        #expect(Gateway.restartOnlyChanges(from: old, to: old).isEmpty)
+    }
+
     @Test func anUnquotedKeyHashIsRefusedWithAHintToQuoteIt() {
         #expect {
             _ = try GatewayConfiguration.parse(yaml: "keys: [{tenant: a, key_sha256: \(String(repeating: "0", count: 64))}]")
