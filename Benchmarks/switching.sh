@@ -66,11 +66,12 @@ db.execute("ANALYZE")
 db.commit()
 # The filler writes decisions only, like a log written before the hourly rollup existed:
 # drop the (empty) rollup and forget its migration, so the daemon's next start runs
-# migration v3-decision-rollup over the million rows -- the product's own rebuild path --
-# and v6-rollup-by-tenant, whose index went with the table.
+# migration v3-decision-rollup over the million rows, v6-rollup-by-tenant (its index went
+# with the table) and v7-rollup-billed-tokens, which renames v3's token columns and rebuilds
+# the rollup from the log -- the product's own rebuild path.
 db.execute("DROP TABLE IF EXISTS decision_rollup")
 db.execute("DROP INDEX IF EXISTS decisions_switched")
-db.execute("DELETE FROM grdb_migrations WHERE identifier IN ('v3-decision-rollup', 'v6-rollup-by-tenant')")
+db.execute("DELETE FROM grdb_migrations WHERE identifier IN ('v3-decision-rollup', 'v6-rollup-by-tenant', 'v7-rollup-billed-tokens')")
 db.commit()
 print(f"decision log: {n} decisions, {switches} switches, 50 streams, 10 providers, 30 days")
 PY

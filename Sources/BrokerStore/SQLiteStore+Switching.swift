@@ -209,7 +209,8 @@ extension SQLiteStore {
     }
 
     /// Cost of loyalty per stream: actual spend against staying with the stream's first
-    /// provider. Decisions that provider served cost what they cost on both sides; the others
+    /// provider (DESIGN.md; the rollup has providers, not models, so another model of that
+    /// provider counts as staying). Decisions that provider served cost what they cost on both sides; the others
     /// are priced at the first offer's price version in force at each, for the tokens they
     /// were billed for (the provider's usage, else the estimate). A stream that never moved
     /// costs exactly what it would have: each side is the same sum of the same rounded costs.

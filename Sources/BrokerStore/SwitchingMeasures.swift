@@ -188,9 +188,10 @@ public struct SwitchEvent: Sendable, Hashable, Codable {
     public var lagSeconds: Int64? { eventAt.map { Int64(at.timeIntervalSince($0).rounded()) } }
 }
 
-/// What a stream spent, against what it would have spent staying with its first offer,
-/// priced with that offer's version in force at each decision (list input and output
-/// prices; decisions when that offer had no known price are counted, not priced).
+/// What a stream spent, against what it would have spent staying with its first provider
+/// (the design's definition): decisions that provider served at what they cost, the others
+/// priced at the stream's first offer, its version in force at each decision (list input and
+/// output prices; decisions when that offer had no known price are counted, not priced).
 public struct LoyaltyCost: Sendable, Hashable, Codable {
     public var streamKey: String
     public var firstOffer: OfferID

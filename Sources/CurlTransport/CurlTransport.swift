@@ -23,9 +23,9 @@ public final class CurlTransport: Sendable {
         public var maxConnectionsPerHost: Int
         /// Connections libcurl's cache holds at least (in use and idle; past the limit the
         /// oldest idle one is closed when a transfer ends). The transport raises the limit to
-        /// twice the transfers in flight, so a burst past this number does not close a
+        /// twice the most transfers in flight, so a burst past this number does not close a
         /// connection at the end of every transfer and open (and TLS-handshake) a new one for
-        /// the next; it falls back as the burst ends.
+        /// the next; idle connections are closed after libcurl's `CURLOPT_MAXAGE_CONN`.
         public var maxCachedConnections: Int
         /// Verify server certificates and names (never turn off outside tests).
         public var verifyTLS: Bool

@@ -33,15 +33,17 @@ final class TransportLoop: @unchecked Sendable {
         connectionCacheLimit = state.configuration.maxCachedConnections
     }
 
-    /// Keeps the cache at twice the transfers in flight, and never below the configured
-    /// size: a fixed limit below the number in flight makes libcurl close a connection as
-    /// each transfer ends (the cache is over its limit) and open a new one for the next —
-    /// with 1,000 requests in flight to one host that was one new connection per request.
-    /// Shrinks only when in flight falls below a quarter of the limit, so the setting is
-    /// not touched on every transfer.
+    /// Raises the cache's limit to twice the most transfers ever in flight (never below the
+    /// configured size): a limit below the number in flight makes libcurl close a connection
+    /// as each transfer ends (the cache, in use and idle together, is over it) and open a new
+    /// one for the next — with 1,000 requests in flight to one host that was one new
+    /// connection per request. It is never lowered: a lower limit closes the idle connections
+    /// a burst leaves as its last transfers end, just before the next burst would reuse them.
+    /// Idle connections still go: libcurl closes those unused for `CURLOPT_MAXAGE_CONN` (118 s)
+    /// or closed by the server.
     func fitConnectionCache() {
-        let wanted = max(state.configuration.maxCachedConnections, active.count * 2)
-        guard wanted > connectionCacheLimit || wanted * 2 < connectionCacheLimit else { return }
+        let wanted = active.count * 2
+        guard wanted > connectionCacheLimit else { return }
         connectionCacheLimit = wanted
         tb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, wanted)
     }
@@ -186,7 +188,6 @@ final class TransportLoop: @unchecked Sendable {
     /// Removes the handle at once, tells the consumer, and releases libcurl's reference.
     func finish(_ transfer: Transfer, error: TransportError?) {
         active.removeValue(forKey: transfer.id)
-        fitConnectionCache()
         if let easy = transfer.easy { curl_multi_remove_handle(multi, easy) }
         transfer.complete(with: error)
         recycle(transfer.release())

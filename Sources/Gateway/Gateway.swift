@@ -61,6 +61,11 @@ public final class Gateway: Sendable {
             ("circuit_breaker", old.circuitBreaker != new.circuitBreaker),
             ("catalogue_refresh_seconds", old.catalogueRefreshSeconds != new.catalogueRefreshSeconds),
             ("drain_timeout_seconds", old.drainTimeoutSeconds != new.drainTimeoutSeconds), ("log_level", old.logLevel != new.logLevel),
+            // Read by the request path from the configuration it started with.
+            ("max_body_bytes", old.maxBodyBytes != new.maxBodyBytes), ("access_log", old.accessLog != new.accessLog),
+            ("failover_candidates", old.failoverCandidates != new.failoverCandidates),
+            ("request_timeout_seconds", old.requestTimeoutSeconds != new.requestTimeoutSeconds),
+            ("connect_timeout_seconds", old.connectTimeoutSeconds != new.connectTimeoutSeconds),
         ]
         return checks.filter(\.1).map(\.0)
     }

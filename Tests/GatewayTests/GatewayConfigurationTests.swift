@@ -116,8 +116,18 @@ import Testing
     @Test func aReloadNamesTheChangesThatNeedARestart() throws {
         let old = try GatewayConfiguration.parse(yaml: "log_level: info\nmax_body_bytes: 2048")
         let new = try GatewayConfiguration.parse(yaml: "log_level: debug\nmax_body_bytes: 4096\ndrain_timeout_seconds: 5")
-        #expect(Gateway.restartOnlyChanges(from: old, to: new) == ["drain_timeout_seconds", "log_level"])
+        #expect(Gateway.restartOnlyChanges(from: old, to: new) == ["drain_timeout_seconds", "log_level", "max_body_bytes"])
         #expect(Gateway.restartOnlyChanges(from: old, to: old).isEmpty)
+    }
+
+    @Test func refusalsAreLoggedAtMostOnceASecondWithTheCountDropped() {
+        let limit = LogRateLimit()
+        let start = ContinuousClock.now
+        #expect(limit.admit(now: start) == 0)
+        #expect(limit.admit(now: start + .milliseconds(10)) == nil)
+        #expect(limit.admit(now: start + .milliseconds(900)) == nil)
+        #expect(limit.admit(now: start + .milliseconds(1_000)) == 2)
+        #expect(limit.admit(now: start + .milliseconds(2_500)) == 0)
     }
 
     @Test func anUnquotedKeyHashIsRefusedWithAHintToQuoteIt() {

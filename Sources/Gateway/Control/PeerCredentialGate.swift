@@ -1,11 +1,13 @@
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// The first handler of every control connection: reads the peer's credentials
 /// (`SO_PEERCRED`) and, when `ControlAccess` does not allow them, answers the first bytes
 /// with `403` and closes, so nothing the peer sends reaches the router. Logged once per
-/// refused connection.
+/// refused connection, at most once a second (a socket open to every local user, as with
+/// `control_allowed_uids`, must not let one of them flood the log).
 final class PeerCredentialGate: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -47,8 +49,12 @@ final class PeerCredentialGate: ChannelInboundHandler, RemovableChannelHandler {
 
     private func refuse(_ reason: String) {
         refusedPeer = reason
-        logger.warning("control socket: refused a connection: \(reason)")
+        guard let suppressed = Self.refusalLog.admit(now: .now) else { return }
+        let more = suppressed > 0 ? " (and \(suppressed) more refusals not logged in the last second)" : ""
+        logger.warning("control socket: refused a connection: \(reason)\(more)")
     }
+
+    static let refusalLog = LogRateLimit()
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let reason = refusedPeer else {
@@ -74,4 +80,21 @@ struct PeerCredentials: Sendable {
     var pid: Int32
     var uid: UInt32
     var gid: UInt32
+}
+
+/// One log line a second at most: `admit` is nil for a line to drop, else how many were
+/// dropped since the last one logged.
+final class LogRateLimit: Sendable {
+    private let state = Mutex<(last: ContinuousClock.Instant?, dropped: Int)>((nil, 0))
+
+    func admit(now: ContinuousClock.Instant) -> Int? {
+        state.withLock { state in
+            if let last = state.last, now - last < .seconds(1) {
+                state.dropped += 1
+                return nil
+            }
+            defer { state = (now, 0) }
+            return state.dropped
+        }
+    }
 }

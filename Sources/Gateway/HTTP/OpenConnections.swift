@@ -58,16 +58,19 @@ struct DrainingService: Service {
         let connections = connections
         let drain = drain
         let logger = logger
+        let deadline = Mutex<Task<Void, Never>?>(nil)
+        defer { deadline.withLock { $0?.cancel() } }
         try await withGracefulShutdownHandler {
             try await server.run()
         } onGracefulShutdown: {
-            Task {
-                try? await Task.sleep(for: drain)
+            let task = Task {
+                guard (try? await Task.sleep(for: drain)) != nil else { return }
                 let stopped = connections.stopAll()
                 if stopped > 0 {
-                    logger.warning("drain_timeout_seconds passed: stopping requests still running on \(stopped) connections")
+                    logger.warning("drain_timeout_seconds passed: stopping what is still running on \(stopped) open connections")
                 }
             }
+            deadline.withLock { $0 = task }
         }
     }
 }
