@@ -210,10 +210,11 @@ extension SQLiteStore {
 
     /// Cost of loyalty per stream: actual spend against staying with the stream's first
     /// provider (DESIGN.md; the rollup has providers, not models, so another model of that
-    /// provider counts as staying). Decisions that provider served cost what they cost on both sides; the others
-    /// are priced at the first offer's price version in force at each, for the tokens they
-    /// were billed for (the provider's usage, else the estimate). A stream that never moved
-    /// costs exactly what it would have: each side is the same sum of the same rounded costs.
+    /// provider counts as staying). Decisions that provider served cost what they cost on
+    /// both sides; the others are priced at the first offer's price version in force at each,
+    /// for the tokens they were billed for (the provider's usage, else the estimate). A stream
+    /// that never moved costs exactly what it would have: both sides are the same sum of the
+    /// same rounded costs.
     ///
     /// Counts, spend and token sums come from the hourly rollup (each price interval of the
     /// first offer read as a window, its partial hours from the decisions); only each stream's
