@@ -228,6 +228,26 @@ import Testing
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 
+    /// A process given a group the user and group databases do not list for its user (as
+    /// systemd's `SupplementaryGroups=` does) is a member: the kernel's `SO_PEERGROUPS` says so.
+    @Test func aProcesssOwnSupplementaryGroupsCount() throws {
+        guard getuid() == 0 else { return }
+        let daemon = try ControlDaemon(extraConfig: "control_allowed_gids: [4242]")
+        let cli = daemon.directory.appendingPathComponent("tokenbroker").path
+        try FileManager.default.copyItem(atPath: BuiltProducts.executable("tokenbroker").path, toPath: cli)
+        chmod(daemon.directory.path, 0o755)
+        func asNobody(_ groups: [String]) throws -> CLIProcess.Result {
+            try CLIProcess.run(
+                ["--reuid", "65534", "--regid", "65534"] + groups + [cli, "status", "--json", "--socket", daemon.socket],
+                executable: "/usr/bin/setpriv")
+        }
+        let member = try asNobody(["--groups", "4242"])
+        #expect(member.status == 0, "\(member.stderr)")
+        let outsider = try asNobody(["--clear-groups"])
+        #expect(outsider.status == 1)
+        #expect(outsider.stderr.contains("refused by tokenbrokerd"), "\(outsider.stderr)")
+    }
+
     /// A crashed daemon's socket file is replaced; a live daemon's is never taken over.
     @Test func staleSocketsAreReplacedLiveOnesKept() throws {
         let daemon = try ControlDaemon()

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Who may use the control socket, checked against each connection's `SO_PEERCRED`:
-/// root, the daemon's own uid, the configured uids, and members (primary or supplementary)
-/// of the configured groups and of the socket's group.
+/// Who may use the control socket, checked against each connection's `SO_PEERCRED` and
+/// `SO_PEERGROUPS`: root, the daemon's own uid, the configured uids, and members of the
+/// configured groups and of the socket's group — by the connecting process's own groups
+/// (primary and supplementary, as the kernel reports them: systemd's `SupplementaryGroups=`
+/// counts) or the user's in the group database.
 public struct ControlAccess: Sendable, Hashable {
     public var uids: Set<UInt32>
     public var gids: Set<UInt32>
@@ -19,16 +21,19 @@ public struct ControlAccess: Sendable, Hashable {
         if let socketGroup { gids.insert(socketGroup) }
     }
 
-    /// A peer: its uid, primary gid and pid as the kernel reported them.
+    /// A peer: its uid, primary gid, supplementary groups and pid as the kernel reported them.
     public struct Peer: Sendable, Hashable, CustomStringConvertible {
         public var pid: Int32
         public var uid: UInt32
         public var gid: UInt32
+        /// The process's supplementary groups (`SO_PEERGROUPS`); empty when unknown.
+        public var groups: Set<UInt32>
 
-        public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        public init(pid: Int32, uid: UInt32, gid: UInt32, groups: Set<UInt32> = []) {
             self.pid = pid
             self.uid = uid
             self.gid = gid
+            self.groups = groups
         }
 
         public var description: String { "pid \(pid) uid \(uid) gid \(gid)" }
@@ -37,7 +42,7 @@ public struct ControlAccess: Sendable, Hashable {
     public func allows(_ peer: Peer) -> Bool {
         if uids.contains(peer.uid) { return true }
         if gids.isEmpty { return false }
-        if gids.contains(peer.gid) { return true }
+        if gids.contains(peer.gid) || !gids.isDisjoint(with: peer.groups) { return true }
         return !gids.isDisjoint(with: Self.groups(ofUID: peer.uid, primary: peer.gid))
     }
 

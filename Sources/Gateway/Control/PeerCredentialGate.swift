@@ -35,7 +35,8 @@ final class PeerCredentialGate: ChannelInboundHandler, RemovableChannelHandler {
         future.assumeIsolated().whenComplete { result in
             switch result {
             case .success(let credentials):
-                let peer = ControlAccess.Peer(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
+                let peer = ControlAccess.Peer(
+                    pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: Self.supplementaryGroups(provider))
                 if self.access.allows(peer) {
                     self.refusedPeer = nil
                 } else {
@@ -45,6 +46,20 @@ final class PeerCredentialGate: ChannelInboundHandler, RemovableChannelHandler {
                 self.refuse("cannot read peer credentials: \(error)")
             }
         }
+    }
+
+    /// The peer's supplementary groups (`SO_PEERGROUPS`, Linux 4.13), read on the channel's
+    /// event loop into a zeroed buffer of 64; empty when unreadable or when the process has
+    /// more (the group database is asked then). Gid 0 is dropped: it cannot be told from
+    /// the buffer's unused zeroes (the primary gid and the database still count it).
+    static func supplementaryGroups(_ provider: any SocketOptionProvider) -> Set<UInt32> {
+        let future: EventLoopFuture<InlineArray<64, UInt32>> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(59))  // SO_PEERGROUPS
+        var groups: Set<UInt32> = []
+        future.assumeIsolated().whenSuccess { buffer in
+            for index in buffer.indices where buffer[index] != 0 { groups.insert(buffer[index]) }
+        }
+        return groups
     }
 
     private func refuse(_ reason: String) {
