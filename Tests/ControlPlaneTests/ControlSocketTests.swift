@@ -182,30 +182,35 @@ import Testing
 
     /// A process under another uid cannot connect to the 0600 socket; with the socket opened
     /// up, SO_PEERCRED still refuses it, and the refusal is logged; once its uid is allowed, it gets in.
+    /// `tokenbroker status --json` on `daemon`'s socket run as nobody (uid and gid 65534, with
+    /// setpriv's `groups` options), from a copy of the CLI nobody can reach.
+    func statusAsNobody(_ daemon: ControlDaemon, groups: [String] = ["--clear-groups"]) throws -> CLIProcess.Result {
+        let cli = daemon.directory.appendingPathComponent("tokenbroker").path
+        if !FileManager.default.fileExists(atPath: cli) {
+            try FileManager.default.copyItem(atPath: BuiltProducts.executable("tokenbroker").path, toPath: cli)
+            chmod(daemon.directory.path, 0o755)
+            chmod(cli, 0o755)
+        }
+        return try CLIProcess.run(
+            ["--reuid", "65534", "--regid", "65534"] + groups + [cli, "status", "--json", "--socket", daemon.socket],
+            executable: "/usr/bin/setpriv")
+    }
+
     @Test func anotherUIDIsRefused() throws {
         guard getuid() == 0 else { return }  // needs root to run a process as nobody
         let daemon = try ControlDaemon()
-        let nobody = ["--reuid", "65534", "--regid", "65534", "--clear-groups"]
-        // The CLI binary must be reachable by nobody: copy it out of the build directory.
-        let cli = daemon.directory.appendingPathComponent("tokenbroker").path
-        try FileManager.default.copyItem(atPath: BuiltProducts.executable("tokenbroker").path, toPath: cli)
-        chmod(daemon.directory.path, 0o755)
-        chmod(cli, 0o755)
-        func asNobody() throws -> CLIProcess.Result {
-            try CLIProcess.run(nobody + [cli, "status", "--socket", daemon.socket], executable: "/usr/bin/setpriv")
-        }
         // The socket's directory (0700) keeps the caller out: that is said, not "not running".
-        let hidden = try asNobody()
+        let hidden = try statusAsNobody(daemon)
         #expect(hidden.status == 1)
         #expect(hidden.stderr.contains("permission denied on the directory of the control socket"), "\(hidden.stderr)")
 
         chmod((daemon.socket as NSString).deletingLastPathComponent, 0o711)
-        let denied = try asNobody()
+        let denied = try statusAsNobody(daemon)
         #expect(denied.status == 1)
         #expect(denied.stderr.contains("permission denied on the control socket"), "\(denied.stderr)")
 
         chmod(daemon.socket, 0o666)
-        let refused = try asNobody()
+        let refused = try statusAsNobody(daemon)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("refused by tokenbrokerd: pid"), "\(refused.stderr)")
         #expect(refused.stderr.contains("uid 65534"), "\(refused.stderr)")
@@ -216,15 +221,10 @@ import Testing
     @Test func allowedUIDsAreLetIn() throws {
         guard getuid() == 0 else { return }
         let daemon = try ControlDaemon(extraConfig: "control_allowed_uids: [65534]")
-        let cli = daemon.directory.appendingPathComponent("tokenbroker").path
-        try FileManager.default.copyItem(atPath: BuiltProducts.executable("tokenbroker").path, toPath: cli)
-        chmod(daemon.directory.path, 0o755)
         // The daemon made the socket reachable itself (it was 0600 in a 0700 directory).
         var status = stat()
         #expect(stat(daemon.socket, &status) == 0 && status.st_mode & 0o777 == 0o666)
-        let allowed = try CLIProcess.run(
-            ["--reuid", "65534", "--regid", "65534", "--clear-groups", cli, "status", "--json", "--socket", daemon.socket],
-            executable: "/usr/bin/setpriv")
+        let allowed = try statusAsNobody(daemon)
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 
@@ -233,17 +233,9 @@ import Testing
     @Test func aProcesssOwnSupplementaryGroupsCount() throws {
         guard getuid() == 0 else { return }
         let daemon = try ControlDaemon(extraConfig: "control_allowed_gids: [4242]")
-        let cli = daemon.directory.appendingPathComponent("tokenbroker").path
-        try FileManager.default.copyItem(atPath: BuiltProducts.executable("tokenbroker").path, toPath: cli)
-        chmod(daemon.directory.path, 0o755)
-        func asNobody(_ groups: [String]) throws -> CLIProcess.Result {
-            try CLIProcess.run(
-                ["--reuid", "65534", "--regid", "65534"] + groups + [cli, "status", "--json", "--socket", daemon.socket],
-                executable: "/usr/bin/setpriv")
-        }
-        let member = try asNobody(["--groups", "4242"])
+        let member = try statusAsNobody(daemon, groups: ["--groups", "4242"])
         #expect(member.status == 0, "\(member.stderr)")
-        let outsider = try asNobody(["--clear-groups"])
+        let outsider = try statusAsNobody(daemon)
         #expect(outsider.status == 1)
         #expect(outsider.stderr.contains("refused by tokenbrokerd"), "\(outsider.stderr)")
     }
