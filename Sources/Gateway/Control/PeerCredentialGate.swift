@@ -65,7 +65,7 @@ final class PeerCredentialGate: ChannelInboundHandler, RemovableChannelHandler {
     private func refuse(_ reason: String) {
         refusedPeer = reason
         guard let suppressed = Self.refusalLog.admit(now: .now) else { return }
-        let more = suppressed > 0 ? " (and \(suppressed) more refusals not logged in the last second)" : ""
+        let more = suppressed > 0 ? " (and \(suppressed) more refused since the last one logged)" : ""
         logger.warning("control socket: refused a connection: \(reason)\(more)")
     }
 
