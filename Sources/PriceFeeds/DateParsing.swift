@@ -1,3 +1,4 @@
+import BrokerCore
 public import struct Foundation.Date
 
 /// Dates as the catalogue files, price files and operators write them: `YYYY-MM-DD` (midnight
@@ -32,9 +33,9 @@ public enum DateParsing {
         let text = Array(bytes)
         guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"),
             let year = number(text[0..<4]), let month = number(text[5..<7]), let day = number(text[8..<10]),
-            years.contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+            years.contains(year), (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        return daysSinceEpoch(year: year, month: month, day: day)
+        return CivilDate.daysSinceEpoch(year: year, month: month, day: day)
     }
 
     /// Seconds after midnight UTC of `THH:MM:SS[.fraction]` and its zone.
@@ -80,24 +81,5 @@ public enum DateParsing {
 
     static func pow10(_ exponent: Int) -> Double {
         (0..<exponent).reduce(1.0) { value, _ in value * 10 }
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's
-    /// `days_from_civil`; years here are never negative).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = shiftedYear / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

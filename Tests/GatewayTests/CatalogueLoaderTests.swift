@@ -37,9 +37,13 @@ import Testing
         let loader = CatalogueLoader(store: InMemoryStore(), environment: [:])
         let (bare, _) = try loader.load(configuration: configuration, at: Date())
         #expect(!bare.unavailable.isEmpty)
-        let callable = bare.catalogue.offers.filter { $0.offer.enabled && bare.unavailable[$0.id.provider] == nil }
+        // Routable (enabled, of an enabled provider, with a known model) and callable.
+        let callable = bare.catalogue.offers.filter { entry in
+            entry.offer.enabled && bare.catalogue.providers[entry.id.provider]?.enabled == true
+                && bare.catalogue.models[entry.id.model] != nil && bare.unavailable[entry.id.provider] == nil
+        }
         #expect(bare.callableOfferCount < bare.table.routableOfferCount)
-        #expect(bare.callableOfferCount <= callable.count)
+        #expect(bare.callableOfferCount == callable.count)
         configuration.demoUpstream = "http://127.0.0.1:9"
         let (demo, _) = try loader.load(configuration: configuration, at: Date())
         #expect(demo.unavailable.isEmpty)

@@ -1,3 +1,5 @@
+import BrokerCore
+
 /// HTTP dates (RFC 9110 §5.6.7) as Unix seconds: the IMF-fixdate every current server sends,
 /// and the obsolete RFC 850 and asctime forms a recipient must still accept. Parsed by hand,
 /// because `DateFormatter` depends on the locale and is slow to build.
@@ -28,16 +30,6 @@ enum HTTPDate {
         guard (1...31).contains(day), (1900...9999).contains(year), (0...23).contains(clock[0]),
             (0...59).contains(clock[1]), (0...60).contains(clock[2])
         else { return nil }
-        return daysFromCivil(year: year, month: month, day: day) * 86_400 + clock[0] * 3_600 + clock[1] * 60 + clock[2]
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        return CivilDate.daysSinceEpoch(year: year, month: month, day: day) * 86_400 + clock[0] * 3_600 + clock[1] * 60 + clock[2]
     }
 }
